@@ -1,0 +1,1 @@
+package io.ckan.demo; public final class Demo { public static void main(String[] a) {} }

@@ -1,0 +1,55 @@
+package io.ckan.operator.api;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.generator.annotation.Min;
+import io.fabric8.generator.annotation.Pattern;
+import io.fabric8.generator.annotation.Required;
+import io.fabric8.generator.annotation.Size;
+import io.fabric8.generator.annotation.ValidationRule;
+import io.fabric8.kubernetes.api.model.ResourceRequirements;
+import java.util.List;
+import java.util.Map;
+
+/** What the platform engineer asks for. Field patterns are mirrored by {@code release.SpecValidator}. */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public class CkanInstanceSpec {
+
+  @Required
+  @Pattern(Patterns.VERSION)
+  @JsonPropertyDescription("CKAN core version, X.Y.Z (for example 2.11.5).")
+  public String version;
+
+  @JsonPropertyDescription("Image overrides: a base image, or a prebuilt release image pinned by digest.")
+  public ImageSpec image;
+
+  @Size(max = 50)
+  @ValidationRule(value = "self.all(x, self.exists_one(y, y.name == x.name))", message = "extension names must be unique")
+  @JsonPropertyDescription("Extensions installed into the release image, each pinned exactly.")
+  public List<ExtensionSpec> extensions;
+
+  @Size(max = 100)
+  @ValidationRule(value = "self.all(x, self.exists_one(y, y == x))", message = "plugins must not repeat")
+  @JsonPropertyDescription("Ordered list of CKAN plugins to load (ckan.plugins). The operator appends `envvars` last.")
+  public List<@Pattern(Patterns.PLUGIN) String> plugins;
+
+  @Size(max = 200)
+  @ValidationRule(
+      value = "self.all(k, k.matches('" + Patterns.CONFIG_KEY_CEL + "'))",
+      message = "config keys must be dotted CKAN option names such as ckan.site_url")
+  @JsonPropertyDescription("Non-secret CKAN options, e.g. ckan.site_url. Secrets never go here.")
+  public Map<String, String> config;
+
+  @Min(0)
+  @JsonPropertyDescription("Web replicas of the live revision. Changing it scales in place (no new revision).")
+  public Integer replicas;
+
+  @JsonPropertyDescription("Compute resources of the CKAN web container.")
+  public ResourceRequirements resources;
+
+  @JsonPropertyDescription("Rollout, bake and retention settings.")
+  public RolloutSpec rollout;
+
+  @JsonPropertyDescription("Freeze rollouts (status keeps being reported).")
+  public Boolean paused;
+}

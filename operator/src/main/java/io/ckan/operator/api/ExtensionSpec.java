@@ -1,0 +1,34 @@
+package io.ckan.operator.api;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.generator.annotation.Pattern;
+import io.fabric8.generator.annotation.Required;
+import io.fabric8.generator.annotation.Size;
+import io.fabric8.generator.annotation.ValidationRule;
+import java.util.List;
+
+/** One CKAN extension, from exactly one pinned source. */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+@ValidationRule(value = "has(self.pip) != has(self.git)", message = "set exactly one of pip or git")
+public class ExtensionSpec {
+  @Required
+  @Pattern(Patterns.EXTENSION_NAME)
+  @JsonPropertyDescription("Unique name of the extension in this instance, e.g. dcat.")
+  public String name;
+
+  @Pattern(Patterns.PIP_PIN)
+  @JsonPropertyDescription("PyPI requirement with an exact pin, e.g. ckanext-dcat==2.4.4.")
+  public String pip;
+
+  @JsonPropertyDescription("Git source: https URL and a tag or 40-hex commit.")
+  public GitSource git;
+
+  @Pattern(Patterns.RELATIVE_PATH)
+  @JsonPropertyDescription("Requirements file inside the source tree, e.g. requirements.txt.")
+  public String requirementsFile;
+
+  @Size(max = 50)
+  @JsonPropertyDescription("Plugin names this extension provides (referenced from spec.plugins).")
+  public List<@Pattern(Patterns.PLUGIN) String> plugins;
+}

@@ -1,0 +1,35 @@
+package io.ckan.operator.api;
+
+/**
+ * Regular expressions shared by the CRD schema (annotations) and the runtime validator, so the two never disagree.
+ * Each admits only characters that are safe in a Dockerfile, a shell word and a Kubernetes label value.
+ */
+public final class Patterns {
+  private Patterns() {}
+
+  public static final String VERSION = "^[0-9]{1,3}\\.[0-9]{1,3}\\.[0-9]{1,3}$";
+  /** An extension's own name (also used for object names and build stages). */
+  public static final String EXTENSION_NAME = "^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$";
+  /** PyPI requirement with an exact pin, e.g. ckanext-dcat==2.4.4 (optionally with extras). */
+  public static final String PIP_PIN =
+      "^[A-Za-z0-9]([A-Za-z0-9._-]{0,99})(\\[[A-Za-z0-9_,-]{1,100}\\])?==[0-9A-Za-z][0-9A-Za-z.+!_-]{0,63}$";
+  /** https only, host and path of plain URL characters (no user info, query, fragment or spaces). */
+  public static final String GIT_URL =
+      "^https://[A-Za-z0-9]([A-Za-z0-9.-]{0,252})(:[0-9]{1,5})?(/[A-Za-z0-9._~-]{1,100}){1,10}/?$";
+  /** A tag or commit: letters, digits, dot, dash, underscore, slash; no leading dash or dot. */
+  public static final String GIT_REF = "^[A-Za-z0-9_][A-Za-z0-9._/-]{0,127}$";
+  public static final String COMMIT = "^[0-9a-f]{40}$";
+  /** Relative path inside the extension's source tree. */
+  public static final String RELATIVE_PATH = "^[A-Za-z0-9_][A-Za-z0-9._/-]{0,199}$";
+  public static final String PLUGIN = "^[A-Za-z0-9_]{1,100}$";
+  /** Dotted CKAN option name, e.g. ckan.site_url or scheming.dataset_schemas. */
+  public static final String CONFIG_KEY = "^[a-z0-9_]{1,64}(\\.[a-z0-9_]{1,64}){0,8}$";
+  /** {@link #CONFIG_KEY} with backslashes doubled, for use inside a CEL string literal. */
+  public static final String CONFIG_KEY_CEL = "^[a-z0-9_]{1,64}(\\\\.[a-z0-9_]{1,64}){0,8}$";
+  /** An image reference pinned by digest: [registry[:port]/]path[:tag]@sha256:64hex. */
+  public static final String IMAGE_BY_DIGEST =
+      "^[a-z0-9]([a-z0-9._-]{0,127})(:[0-9]{1,5})?(/[a-z0-9]([a-z0-9._-]{0,127}))*(:[A-Za-z0-9_][A-Za-z0-9._-]{0,127})?@sha256:[a-f0-9]{64}$";
+  /** An image reference with a tag or a digest (used for base-image overrides). */
+  public static final String IMAGE =
+      "^[a-z0-9]([a-z0-9._-]{0,127})(:[0-9]{1,5})?(/[a-z0-9]([a-z0-9._-]{0,127}))*(:[A-Za-z0-9_][A-Za-z0-9._-]{0,127})?(@sha256:[a-f0-9]{64})?$";
+}

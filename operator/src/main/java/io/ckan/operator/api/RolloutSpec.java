@@ -1,0 +1,47 @@
+package io.ckan.operator.api;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.generator.annotation.Max;
+import io.fabric8.generator.annotation.Min;
+
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public class RolloutSpec {
+  public static final int DEFAULT_PROGRESS_DEADLINE_SECONDS = 600;
+  public static final int DEFAULT_BAKE_SECONDS = 300;
+  public static final int DEFAULT_REVISION_HISTORY_LIMIT = 5;
+
+  @Min(1)
+  @Max(86400)
+  @JsonPropertyDescription("Seconds a new revision has to become available before it is marked Failed (default 600).")
+  public Integer progressDeadlineSeconds;
+
+  @Min(0)
+  @Max(86400)
+  @JsonPropertyDescription("Seconds the new revision is watched after the switch while the previous one stays warm (default 300).")
+  public Integer bakeSeconds;
+
+  @JsonPropertyDescription("Flip the pointer back when the new revision fails during the bake window (default true).")
+  public Boolean autoRevert;
+
+  @Min(1)
+  @Max(100)
+  @JsonPropertyDescription("Retained revisions besides the current one (default 5, at least 1).")
+  public Integer revisionHistoryLimit;
+
+  public int progressDeadlineSecondsOrDefault() {
+    return progressDeadlineSeconds == null ? DEFAULT_PROGRESS_DEADLINE_SECONDS : progressDeadlineSeconds;
+  }
+
+  public int bakeSecondsOrDefault() {
+    return bakeSeconds == null ? DEFAULT_BAKE_SECONDS : bakeSeconds;
+  }
+
+  public boolean autoRevertOrDefault() {
+    return autoRevert == null || autoRevert;
+  }
+
+  public int revisionHistoryLimitOrDefault() {
+    return revisionHistoryLimit == null ? DEFAULT_REVISION_HISTORY_LIMIT : Math.max(1, revisionHistoryLimit);
+  }
+}

@@ -1,0 +1,149 @@
+package io.ckan.operator.reconcile;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import io.ckan.operator.api.HistoryEntry;
+import io.ckan.operator.plan.ObservedRevision;
+import io.ckan.operator.plan.Pointer;
+import io.ckan.operator.plan.Verdict;
+import io.ckan.operator.resources.Labels;
+import io.ckan.operator.resources.Names;
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.DeploymentCondition;
+import io.fabric8.kubernetes.api.model.apps.DeploymentStatus;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+
+/** Pure: the owned objects of one instance -> revisions and pointer, as the planner sees them. */
+public final class ClusterObserver {
+  private ClusterObserver() {}
+
+  public record Observed(List<ObservedRevision> revisions, Optional<Pointer> pointer) {}
+
+  public static Observed observe(String instance, Collection<Deployment> deployments, Collection<Service> services,
+      Collection<ConfigMap> configMaps) {
+    Map<Integer, Group> groups = new TreeMap<>();
+    deployments.forEach(d -> revisionOf(d).ifPresent(n -> groups.computeIfAbsent(n, Group::new).deployment = d));
+    configMaps.forEach(c -> revisionOf(c).ifPresent(n -> groups.computeIfAbsent(n, Group::new).configMap = c));
+    Optional<Pointer> pointer = Optional.empty();
+    for (Service s : services) {
+      if (Names.pointer(instance).equals(s.getMetadata().getName())) {
+        pointer = pointerOf(s);
+      } else {
+        revisionOf(s).ifPresent(n -> groups.computeIfAbsent(n, Group::new).service = s);
+      }
+    }
+    List<ObservedRevision> revisions = new ArrayList<>();
+    groups.values().forEach(g -> revisions.add(g.toRevision()));
+    return new Observed(List.copyOf(revisions), pointer);
+  }
+
+  static Optional<Integer> revisionOf(HasMetadata object) {
+    Map<String, String> labels = object.getMetadata().getLabels();
+    String value = labels == null ? null : labels.get(Labels.REVISION);
+    return parsePositive(value);
+  }
+
+  private static Optional<Integer> parsePositive(String value) {
+    if (value == null || !value.matches("[0-9]{1,9}")) {
+      return Optional.empty();
+    }
+    int n = Integer.parseInt(value);
+    return n > 0 ? Optional.of(n) : Optional.empty();
+  }
+
+  static Optional<Pointer> pointerOf(Service service) {
+    Map<String, String> selector = service.getSpec() == null ? null : service.getSpec().getSelector();
+    Optional<Integer> revision = parsePositive(selector == null ? null : selector.get(Labels.REVISION));
+    if (revision.isEmpty()) {
+      return Optional.empty();
+    }
+    Map<String, String> annotations = annotations(service);
+    Integer previous = parsePositive(annotations.get(Labels.PREVIOUS_REVISION)).orElse(null);
+    Instant switchedAt = parseInstant(annotations.get(Labels.SWITCHED_AT));
+    return Optional.of(new Pointer(revision.get(), previous, switchedAt, history(annotations.get(Labels.HISTORY))));
+  }
+
+  private static List<HistoryEntry> history(String json) {
+    if (json == null || json.isBlank()) {
+      return List.of();
+    }
+    try {
+      return List.copyOf(Serialization.jsonMapper().readValue(json, new TypeReference<List<HistoryEntry>>() {}));
+    } catch (Exception e) {
+      return List.of(); // a hand-edited, unreadable history is dropped rather than blocking the instance
+    }
+  }
+
+  private static Instant parseInstant(String value) {
+    try {
+      return value == null ? null : Instant.parse(value);
+    } catch (RuntimeException e) {
+      return null;
+    }
+  }
+
+  private static Map<String, String> annotations(HasMetadata object) {
+    Map<String, String> a = object.getMetadata().getAnnotations();
+    return a == null ? Map.of() : a;
+  }
+
+  private static final class Group {
+    final int number;
+    Deployment deployment;
+    Service service;
+    ConfigMap configMap;
+
+    Group(int number) {
+      this.number = number;
+    }
+
+    ObservedRevision toRevision() {
+      HasMetadata anchor = deployment != null ? deployment : configMap != null ? configMap : service;
+      Map<String, String> a = annotations(anchor);
+      int specReplicas = 0;
+      int available = 0;
+      int updated = 0;
+      boolean rolledOut = false;
+      boolean deadlineExceeded = false;
+      Verdict verdict = null;
+      String verdictReason = null;
+      if (deployment != null) {
+        Integer replicas = deployment.getSpec() == null ? null : deployment.getSpec().getReplicas();
+        specReplicas = replicas == null ? 1 : replicas;
+        DeploymentStatus st = deployment.getStatus();
+        if (st != null) {
+          available = nz(st.getAvailableReplicas());
+          updated = nz(st.getUpdatedReplicas());
+          Long generation = deployment.getMetadata().getGeneration();
+          Long observedGeneration = st.getObservedGeneration();
+          rolledOut = observedGeneration != null && (generation == null || observedGeneration >= generation);
+          deadlineExceeded = st.getConditions() != null && st.getConditions().stream().anyMatch(ClusterObserver::deadline);
+        }
+        Map<String, String> da = annotations(deployment);
+        verdict = Verdict.parse(da.get(Labels.VERDICT)).orElse(null);
+        verdictReason = da.get(Labels.VERDICT_REASON);
+      }
+      return new ObservedRevision(number, a.get(Labels.FINGERPRINT), a.get(Labels.IMAGE), a.get(Labels.CKAN_VERSION),
+          parseInstant(anchor.getMetadata().getCreationTimestamp()), deployment != null, service != null,
+          configMap != null, specReplicas, available, updated, rolledOut, deadlineExceeded, verdict, verdictReason);
+    }
+  }
+
+  private static boolean deadline(DeploymentCondition c) {
+    return "Progressing".equals(c.getType()) && "False".equals(c.getStatus())
+        && "ProgressDeadlineExceeded".equals(c.getReason());
+  }
+
+  private static int nz(Integer value) {
+    return value == null ? 0 : value;
+  }
+}

@@ -1,0 +1,51 @@
+package io.ckan.operator.reconcile;
+
+import io.ckan.operator.api.CkanInstance;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.javaoperatorsdk.operator.Operator;
+import io.javaoperatorsdk.operator.api.config.ControllerConfigurationOverrider;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Set;
+import java.util.function.Consumer;
+
+/** Wires the reconciler into a JOSDK {@link Operator}: the same wiring for `run`, the demo and the tests. */
+public final class OperatorRunner implements AutoCloseable {
+  private final Operator operator;
+
+  private OperatorRunner(Operator operator) {
+    this.operator = operator;
+  }
+
+  /**
+   * @param namespaces watched namespaces; empty means all
+   * @param journal    receives one human-readable line per write (the demo prints them)
+   */
+  public static OperatorRunner start(KubernetesClient client, Set<String> namespaces, Clock clock,
+      Consumer<String> journal) {
+    Operator operator = new Operator(o -> o
+        .withKubernetesClient(client)
+        .withUseSSAToPatchPrimaryResource(false)
+        .withSSABasedCreateUpdateMatchForDependentResources(false)
+        .withCloseClientOnStop(false)
+        .withConcurrentReconciliationThreads(4)
+        .withReconciliationTerminationTimeout(Duration.ofSeconds(5)));
+    Consumer<ControllerConfigurationOverrider<CkanInstance>> config = c -> {
+      if (!namespaces.isEmpty()) {
+        c.settingNamespaces(namespaces);
+      }
+    };
+    operator.register(new CkanInstanceReconciler(clock, journal), config);
+    operator.start();
+    return new OperatorRunner(operator);
+  }
+
+  public static OperatorRunner start(KubernetesClient client, Consumer<String> journal) {
+    return start(client, Set.of(), Clock.systemUTC(), journal);
+  }
+
+  @Override
+  public void close() {
+    operator.stop();
+  }
+}

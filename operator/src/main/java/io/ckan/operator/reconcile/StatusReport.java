@@ -1,0 +1,73 @@
+package io.ckan.operator.reconcile;
+
+import io.ckan.operator.api.CkanInstanceStatus;
+import io.ckan.operator.api.RevisionStatus;
+import io.ckan.operator.plan.ObservedRevision;
+import io.ckan.operator.plan.Plan;
+import io.ckan.operator.plan.Pointer;
+import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.api.model.ConditionBuilder;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * Pure: builds status from the plan and the observed objects only, so wiping status loses nothing. The previous
+ * status is consulted for one thing: keeping lastTransitionTime when a condition did not change.
+ */
+public final class StatusReport {
+  private StatusReport() {}
+
+  public static CkanInstanceStatus build(long generation, ClusterObserver.Observed observed, Plan plan,
+      CkanInstanceStatus previous, Instant now) {
+    CkanInstanceStatus status = new CkanInstanceStatus();
+    status.observedGeneration = generation;
+    status.currentRevision = observed.pointer().map(Pointer::revision).orElse(null);
+    status.desiredRevision = plan.desiredRevision();
+    observed.pointer().ifPresent(p -> status.history = new ArrayList<>(p.history()));
+    List<ObservedRevision> revisions = new ArrayList<>(observed.revisions());
+    revisions.sort(Comparator.comparingInt(ObservedRevision::number).reversed());
+    for (ObservedRevision r : revisions) {
+      RevisionStatus rs = new RevisionStatus();
+      rs.number = r.number();
+      rs.fingerprint = r.fingerprint();
+      rs.image = r.image();
+      rs.version = r.version();
+      Plan.StateReport state = plan.states().get(r.number());
+      if (state != null) {
+        rs.state = state.state().name();
+        rs.reason = state.reason();
+      }
+      rs.replicas = r.specReplicas();
+      rs.availableReplicas = r.availableReplicas();
+      rs.createdAt = r.createdAt() == null ? null : r.createdAt().toString();
+      status.revisions.add(rs);
+    }
+    String time = now.truncatedTo(ChronoUnit.SECONDS).toString();
+    for (io.ckan.operator.plan.Condition c : plan.conditions()) {
+      String statusValue = c.status() ? "True" : "False";
+      Condition old = previous == null || previous.conditions == null ? null : previous.conditions.stream()
+          .filter(p -> c.type().equals(p.getType())).findFirst().orElse(null);
+      String transition = old != null && statusValue.equals(old.getStatus()) && old.getLastTransitionTime() != null
+          ? old.getLastTransitionTime() : time;
+      status.conditions.add(new ConditionBuilder()
+          .withType(c.type())
+          .withStatus(statusValue)
+          .withReason(c.reason())
+          .withMessage(c.message())
+          .withObservedGeneration(generation)
+          .withLastTransitionTime(transition)
+          .build());
+    }
+    return status;
+  }
+
+  /** True when writing {@code next} would change what the API server holds. */
+  public static boolean differs(CkanInstanceStatus current, CkanInstanceStatus next) {
+    return !Objects.equals(io.fabric8.kubernetes.client.utils.Serialization.asJson(current),
+        io.fabric8.kubernetes.client.utils.Serialization.asJson(next));
+  }
+}

@@ -1,0 +1,155 @@
+package io.ckan.operator.reconcile;
+
+import io.ckan.operator.plan.Step;
+import io.ckan.operator.release.Release;
+import io.ckan.operator.resources.Labels;
+import io.ckan.operator.resources.Names;
+import io.ckan.operator.resources.Owner;
+import io.ckan.operator.resources.PointerService;
+import io.ckan.operator.resources.RevisionObjects;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The thin edge: performs one {@link Step} as one API write. Creates tolerate "already exists" (a previous run
+ * may have died after the write), deletes tolerate "not found". No server-side apply, no strategic merge:
+ * JSON merge patches and plain creates, which every API server (and the test mock) supports.
+ */
+public final class StepApplier {
+  private static final Logger LOG = LoggerFactory.getLogger(StepApplier.class);
+  private static final PatchContext MERGE = PatchContext.of(PatchType.JSON_MERGE);
+
+  /** Told about every object written, so informer caches do not serve a stale copy to the next reconcile. */
+  public interface WriteListener {
+    void created(HasMetadata object);
+
+    void updated(HasMetadata object);
+
+    WriteListener NONE = new WriteListener() {
+      @Override
+      public void created(HasMetadata object) {}
+
+      @Override
+      public void updated(HasMetadata object) {}
+    };
+  }
+
+  private final KubernetesClient client;
+  private final WriteListener listener;
+  private final Consumer<String> journal;
+
+  public StepApplier(KubernetesClient client, WriteListener listener, Consumer<String> journal) {
+    this.client = client;
+    this.listener = listener;
+    this.journal = journal;
+  }
+
+  public void apply(Step step, Owner owner, Release release, int progressDeadlineSeconds, Instant now) {
+    if (step instanceof Step.CreateRevision c) {
+      createRevision(c, owner, release, progressDeadlineSeconds);
+    } else if (step instanceof Step.Scale s) {
+      patchDeployment(owner, s.revision(), Map.of("spec", Map.of("replicas", s.replicas())));
+      note(owner, "scaled revision " + s.revision() + " to " + s.replicas() + " (" + s.why() + ")");
+    } else if (step instanceof Step.RecordVerdict v) {
+      Map<String, String> annotations = new LinkedHashMap<>();
+      annotations.put(Labels.VERDICT, v.verdict().value());
+      annotations.put(Labels.VERDICT_REASON, v.reason());
+      patchDeployment(owner, v.revision(), Map.of("metadata", Map.of("annotations", annotations)));
+      note(owner, "revision " + v.revision() + " verdict " + v.verdict().value() + " (" + v.reason() + ")");
+    } else if (step instanceof Step.MovePointer m) {
+      movePointer(m, owner, now);
+    } else if (step instanceof Step.Prune p) {
+      prune(owner, p.revision());
+    } else {
+      throw new IllegalArgumentException("unknown step " + step);
+    }
+  }
+
+  private void createRevision(Step.CreateRevision c, Owner owner, Release release, int progressDeadlineSeconds) {
+    if (release == null) {
+      throw new IllegalStateException("cannot create revision " + c.revision() + " without a release");
+    }
+    // ConfigMap and Service first: the Deployment is the revision's anchor and needs its config to start.
+    if (c.missing().contains(Step.ObjectKind.CONFIG_MAP)) {
+      create(RevisionObjects.configMap(owner, c.revision(), release));
+    }
+    if (c.missing().contains(Step.ObjectKind.SERVICE)) {
+      create(RevisionObjects.service(owner, c.revision(), release));
+    }
+    if (c.missing().contains(Step.ObjectKind.DEPLOYMENT)) {
+      create(RevisionObjects.deployment(owner, c.revision(), release, c.replicas(), progressDeadlineSeconds));
+    }
+    note(owner, "created revision " + c.revision() + " " + c.missing() + " (" + release.shortFingerprint() + ", "
+        + release.version() + ", " + release.image() + ")");
+  }
+
+  private void create(HasMetadata object) {
+    try {
+      listener.created(client.resource(object).create());
+    } catch (KubernetesClientException e) {
+      if (e.getCode() != 409) {
+        throw e;
+      }
+      LOG.debug("{} {} already exists", object.getKind(), object.getMetadata().getName());
+    }
+  }
+
+  private void patchDeployment(Owner owner, int revision, Map<String, Object> patch) {
+    Deployment patched = client.apps().deployments().inNamespace(owner.namespace())
+        .withName(Names.revision(owner.name(), revision)).patch(MERGE, Serialization.asJson(patch));
+    listener.updated(patched);
+  }
+
+  private void movePointer(Step.MovePointer m, Owner owner, Instant now) {
+    Map<String, String> annotations = new LinkedHashMap<>();
+    annotations.put(Labels.SWITCHED_AT, now.toString());
+    if (m.from() != null) {
+      annotations.put(Labels.PREVIOUS_REVISION, Integer.toString(m.from()));
+    }
+    annotations.put(Labels.HISTORY, Serialization.asJson(m.history()));
+    Service desired = PointerService.build(owner, m.to(), annotations);
+    Service existing = client.services().inNamespace(owner.namespace()).withName(desired.getMetadata().getName()).get();
+    if (existing == null) {
+      create(desired);
+    } else {
+      Map<String, Object> meta = new LinkedHashMap<>();
+      meta.put("resourceVersion", existing.getMetadata().getResourceVersion());
+      Map<String, Object> metaAnnotations = new LinkedHashMap<>(annotations);
+      if (m.from() == null) {
+        metaAnnotations.put(Labels.PREVIOUS_REVISION, null);
+      }
+      meta.put("annotations", metaAnnotations);
+      Map<String, Object> patch = Map.of("metadata", meta, "spec", Map.of("selector", desired.getSpec().getSelector()));
+      listener.updated(client.services().inNamespace(owner.namespace()).withName(desired.getMetadata().getName())
+          .patch(MERGE, Serialization.asJson(patch)));
+    }
+    note(owner, "pointer " + (m.from() == null ? "set" : "moved from revision " + m.from()) + " to revision " + m.to());
+  }
+
+  private void prune(Owner owner, int revision) {
+    String name = Names.revision(owner.name(), revision);
+    client.apps().deployments().inNamespace(owner.namespace()).withName(name).delete();
+    client.services().inNamespace(owner.namespace()).withName(name).delete();
+    client.configMaps().inNamespace(owner.namespace()).withName(name).delete();
+    note(owner, "pruned revision " + revision);
+  }
+
+  private void note(Owner owner, String what) {
+    String line = owner.namespace() + "/" + owner.name() + ": " + what;
+    LOG.info(line);
+    journal.accept(line);
+  }
+
+}

@@ -1,0 +1,31 @@
+package io.ckan.operator.release;
+
+import io.fabric8.kubernetes.api.model.ResourceRequirements;
+import java.util.List;
+import java.util.SortedMap;
+
+/**
+ * What one revision runs: immutable, identified by {@link #fingerprint()}. Everything the pods of a revision
+ * see is in here; replicas and rollout settings are not (they change in place).
+ *
+ * @param fingerprint      sha256 over everything the pods run
+ * @param imageFingerprint sha256 over what goes into the image (base, core version, extensions)
+ * @param image            the image reference the Deployment uses
+ * @param imagePinned      whether {@link #image()} names a digest
+ * @param plugins          ckan.plugins in load order, envvars last
+ * @param env              environment of the CKAN container (non-secret), sorted by name
+ */
+public record Release(
+    String fingerprint,
+    String imageFingerprint,
+    String version,
+    String image,
+    boolean imagePinned,
+    List<String> plugins,
+    SortedMap<String, String> env,
+    ResourceRequirements resources) {
+
+  public String shortFingerprint() {
+    return Fingerprint.short12(fingerprint);
+  }
+}

@@ -1,0 +1,112 @@
+package io.ckan.operator.release;
+
+import io.ckan.operator.api.CkanInstanceSpec;
+import io.ckan.operator.api.ExtensionSpec;
+import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.ResourceRequirements;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SortedMap;
+import java.util.TreeMap;
+
+/** Pure: spec -> {@link ReleaseOutcome}. Same spec, same release, on every machine. */
+public final class ReleaseFactory {
+  private ReleaseFactory() {}
+
+  public static final String DEFAULT_BASE_REPOSITORY = "ckan/ckan-base";
+  public static final String PLUGINS_ENV = "CKAN__PLUGINS";
+
+  public static ReleaseOutcome from(CkanInstanceSpec spec) {
+    List<FieldError> errors = SpecValidator.validate(spec);
+    if (!errors.isEmpty()) {
+      return new ReleaseOutcome.Invalid(List.copyOf(errors));
+    }
+    List<ExtensionSpec> extensions = spec.extensions == null ? List.of() : spec.extensions;
+    String base = spec.image != null && spec.image.base != null
+        ? spec.image.base : DEFAULT_BASE_REPOSITORY + ":" + spec.version;
+    String imageFingerprint = Fingerprint.of(imageInputs(base, spec.version, extensions));
+
+    String image;
+    if (spec.image != null && spec.image.prebuilt != null) {
+      image = spec.image.prebuilt;
+    } else if (extensions.isEmpty()) {
+      image = base;
+    } else {
+      return new ReleaseOutcome.Blocked("ImageBuildUnavailable",
+          "spec.extensions needs a release image, and in-cluster image builds are not available in this operator "
+              + "version: build the image in CI and set spec.image.prebuilt to repository@sha256:<digest>");
+    }
+    List<String> plugins = effectivePlugins(spec.plugins);
+    SortedMap<String, String> env = new TreeMap<>();
+    if (spec.config != null) {
+      spec.config.forEach((option, value) -> env.put(ConfigEnv.envName(option), value));
+    }
+    env.put(PLUGINS_ENV, String.join(" ", plugins));
+
+    Map<String, Object> runs = new LinkedHashMap<>();
+    runs.put("version", spec.version);
+    runs.put("image", image);
+    runs.put("plugins", plugins);
+    runs.put("env", env);
+    runs.put("resources", canonicalResources(spec.resources));
+    runs.put("imageFingerprint", imageFingerprint);
+    String fingerprint = Fingerprint.of(runs);
+    return new ReleaseOutcome.Ready(new Release(fingerprint, imageFingerprint, spec.version, image,
+        image.contains("@sha256:"), plugins, env, spec.resources));
+  }
+
+  /** The spec's plugin order, with {@code envvars} moved (or added) last, as ckanext-envvars requires. */
+  static List<String> effectivePlugins(List<String> plugins) {
+    List<String> result = new ArrayList<>();
+    if (plugins != null) {
+      plugins.stream().filter(p -> !CorePlugins.ENVVARS.equals(p)).forEach(result::add);
+    }
+    result.add(CorePlugins.ENVVARS);
+    return List.copyOf(result);
+  }
+
+  private static Map<String, Object> imageInputs(String base, String version, List<ExtensionSpec> extensions) {
+    List<Map<String, Object>> canonical = new ArrayList<>();
+    extensions.stream().sorted(Comparator.comparing(e -> e.name)).forEach(e -> {
+      Map<String, Object> ext = new TreeMap<>();
+      ext.put("name", e.name);
+      if (e.pip != null) {
+        ext.put("pip", e.pip);
+      }
+      if (e.git != null) {
+        ext.put("gitUrl", e.git.url);
+        ext.put("gitRef", e.git.ref);
+      }
+      if (e.requirementsFile != null) {
+        ext.put("requirementsFile", e.requirementsFile);
+      }
+      canonical.add(ext);
+    });
+    Map<String, Object> inputs = new TreeMap<>();
+    inputs.put("base", base);
+    inputs.put("version", version);
+    inputs.put("extensions", canonical);
+    return inputs;
+  }
+
+  private static Map<String, Object> canonicalResources(ResourceRequirements resources) {
+    Map<String, Object> out = new TreeMap<>();
+    if (resources == null) {
+      return out;
+    }
+    out.put("limits", quantities(resources.getLimits()));
+    out.put("requests", quantities(resources.getRequests()));
+    return out;
+  }
+
+  private static Map<String, String> quantities(Map<String, Quantity> in) {
+    Map<String, String> out = new TreeMap<>();
+    if (in != null) {
+      in.forEach((k, v) -> out.put(k, v == null ? "" : v.toString()));
+    }
+    return out;
+  }
+}

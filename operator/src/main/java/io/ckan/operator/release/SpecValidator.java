@@ -1,0 +1,184 @@
+package io.ckan.operator.release;
+
+import io.ckan.operator.api.CkanInstanceSpec;
+import io.ckan.operator.api.ExtensionSpec;
+import io.ckan.operator.api.GitSource;
+import io.ckan.operator.api.Patterns;
+import io.ckan.operator.api.RolloutSpec;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * Checks a spec the way the CRD schema does (for API servers that skip it and for `render`), plus what a schema
+ * cannot say: plugins must come from an extension or CKAN core, and secrets never go into {@code config}.
+ */
+public final class SpecValidator {
+  private SpecValidator() {}
+
+  private static final Pattern VERSION = Pattern.compile(Patterns.VERSION);
+  private static final Pattern EXTENSION_NAME = Pattern.compile(Patterns.EXTENSION_NAME);
+  private static final Pattern PIP_PIN = Pattern.compile(Patterns.PIP_PIN);
+  private static final Pattern GIT_URL = Pattern.compile(Patterns.GIT_URL);
+  private static final Pattern GIT_REF = Pattern.compile(Patterns.GIT_REF);
+  private static final Pattern RELATIVE_PATH = Pattern.compile(Patterns.RELATIVE_PATH);
+  private static final Pattern PLUGIN = Pattern.compile(Patterns.PLUGIN);
+  private static final Pattern CONFIG_KEY = Pattern.compile(Patterns.CONFIG_KEY);
+  private static final Pattern IMAGE = Pattern.compile(Patterns.IMAGE);
+  private static final Pattern IMAGE_BY_DIGEST = Pattern.compile(Patterns.IMAGE_BY_DIGEST);
+
+  /** Options whose values are credentials: they must come from a Secret, never from spec.config. */
+  private static final Set<String> SECRET_OPTIONS = Set.of(
+      "sqlalchemy.url", "ckan.datastore.write_url", "ckan.datastore.read_url", "ckan.redis.url",
+      "solr_password", "smtp.password", "beaker.session.secret", "api_token.jwt.encode.secret",
+      "api_token.jwt.decode.secret", "secret_key");
+  private static final List<String> SECRET_WORDS = List.of("secret", "password", "passwd", "token", "credential");
+
+  public static List<FieldError> validate(CkanInstanceSpec spec) {
+    List<FieldError> errors = new ArrayList<>();
+    if (spec == null) {
+      errors.add(new FieldError("spec", "is required"));
+      return errors;
+    }
+    if (spec.version == null) {
+      errors.add(new FieldError("spec.version", "is required (CKAN core version X.Y.Z, e.g. 2.11.5)"));
+    } else if (!VERSION.matcher(spec.version).matches()) {
+      errors.add(new FieldError("spec.version", "'" + spec.version + "' is not a CKAN version X.Y.Z (e.g. 2.11.5)"));
+    }
+    if (spec.image != null) {
+      if (spec.image.base != null && !IMAGE.matcher(spec.image.base).matches()) {
+        errors.add(new FieldError("spec.image.base", "'" + spec.image.base + "' is not an image reference"));
+      }
+      if (spec.image.prebuilt != null && !IMAGE_BY_DIGEST.matcher(spec.image.prebuilt).matches()) {
+        errors.add(new FieldError("spec.image.prebuilt",
+            "'" + spec.image.prebuilt + "' must be pinned by digest: repository@sha256:<64 hex digits>"));
+      }
+    }
+    Set<String> extensionPlugins = validateExtensions(spec.extensions, errors);
+    validatePlugins(spec.plugins, extensionPlugins, errors);
+    validateConfig(spec.config, errors);
+    if (spec.replicas != null && spec.replicas < 0) {
+      errors.add(new FieldError("spec.replicas", "must be 0 or more, got " + spec.replicas));
+    }
+    validateRollout(spec.rollout, errors);
+    return errors;
+  }
+
+  private static Set<String> validateExtensions(List<ExtensionSpec> extensions, List<FieldError> errors) {
+    Set<String> provided = new HashSet<>();
+    if (extensions == null) {
+      return provided;
+    }
+    Set<String> names = new HashSet<>();
+    for (int i = 0; i < extensions.size(); i++) {
+      ExtensionSpec ext = extensions.get(i);
+      String at = "spec.extensions[" + i + "]";
+      if (ext == null) {
+        errors.add(new FieldError(at, "must not be null"));
+        continue;
+      }
+      if (ext.name == null || !EXTENSION_NAME.matcher(ext.name).matches()) {
+        errors.add(new FieldError(at + ".name", "'" + ext.name + "' must be a lowercase name (a-z, 0-9, '-'), at most 63 characters"));
+      } else if (!names.add(ext.name)) {
+        errors.add(new FieldError(at + ".name", "'" + ext.name + "' is used by another extension; names must be unique"));
+      }
+      if ((ext.pip == null) == (ext.git == null)) {
+        errors.add(new FieldError(at, "set exactly one source: pip or git"));
+      }
+      if (ext.pip != null && !PIP_PIN.matcher(ext.pip).matches()) {
+        errors.add(new FieldError(at + ".pip", "'" + ext.pip + "' must be an exact pin such as ckanext-dcat==2.4.4"));
+      }
+      if (ext.git != null) {
+        validateGit(ext.git, at + ".git", errors);
+      }
+      if (ext.requirementsFile != null && (!RELATIVE_PATH.matcher(ext.requirementsFile).matches()
+          || ext.requirementsFile.contains(".."))) {
+        errors.add(new FieldError(at + ".requirementsFile",
+            "'" + ext.requirementsFile + "' must be a relative path inside the source (letters, digits, . _ - /; no '..')"));
+      }
+      if (ext.plugins != null) {
+        for (int p = 0; p < ext.plugins.size(); p++) {
+          String plugin = ext.plugins.get(p);
+          if (plugin == null || !PLUGIN.matcher(plugin).matches()) {
+            errors.add(new FieldError(at + ".plugins[" + p + "]", "'" + plugin + "' is not a plugin name (letters, digits, _)"));
+          } else {
+            provided.add(plugin);
+          }
+        }
+      }
+    }
+    return provided;
+  }
+
+  private static void validateGit(GitSource git, String at, List<FieldError> errors) {
+    if (git.url == null || !GIT_URL.matcher(git.url).matches()) {
+      errors.add(new FieldError(at + ".url", "'" + git.url + "' must be an https:// repository URL without credentials, query or spaces"));
+    }
+    if (git.ref == null || !GIT_REF.matcher(git.ref).matches() || git.ref.contains("..")) {
+      errors.add(new FieldError(at + ".ref", "'" + git.ref + "' must be a tag or a 40-hex commit (letters, digits, . _ - /)"));
+    }
+  }
+
+  private static void validatePlugins(List<String> plugins, Set<String> extensionPlugins, List<FieldError> errors) {
+    if (plugins == null) {
+      return;
+    }
+    Set<String> seen = new HashSet<>();
+    for (int i = 0; i < plugins.size(); i++) {
+      String plugin = plugins.get(i);
+      String at = "spec.plugins[" + i + "]";
+      if (plugin == null || !PLUGIN.matcher(plugin).matches()) {
+        errors.add(new FieldError(at, "'" + plugin + "' is not a plugin name (letters, digits, _)"));
+      } else if (!seen.add(plugin)) {
+        errors.add(new FieldError(at, "'" + plugin + "' is listed twice"));
+      } else if (!extensionPlugins.contains(plugin) && !CorePlugins.isBundled(plugin)) {
+        errors.add(new FieldError(at, "'" + plugin + "' is neither bundled with CKAN nor listed in the plugins of any "
+            + "spec.extensions entry; add the extension that provides it"));
+      }
+    }
+  }
+
+  private static void validateConfig(Map<String, String> config, List<FieldError> errors) {
+    if (config == null) {
+      return;
+    }
+    for (Map.Entry<String, String> entry : config.entrySet()) {
+      String key = entry.getKey();
+      String at = "spec.config[" + key + "]";
+      if (!CONFIG_KEY.matcher(key).matches()) {
+        errors.add(new FieldError(at, "not a CKAN option name (lowercase dotted words, e.g. ckan.site_url)"));
+      } else if (key.equals("ckan.plugins")) {
+        errors.add(new FieldError(at, "set plugins with spec.plugins, not config"));
+      } else if (looksSecret(key)) {
+        errors.add(new FieldError(at, "holds a credential; secrets must come from a Secret (secretKeyRef), never spec.config"));
+      }
+      if (entry.getValue() == null) {
+        errors.add(new FieldError(at, "has no value"));
+      }
+    }
+  }
+
+  private static boolean looksSecret(String key) {
+    String lower = key.toLowerCase(Locale.ROOT);
+    return SECRET_OPTIONS.contains(lower) || SECRET_WORDS.stream().anyMatch(lower::contains);
+  }
+
+  private static void validateRollout(RolloutSpec rollout, List<FieldError> errors) {
+    if (rollout == null) {
+      return;
+    }
+    if (rollout.progressDeadlineSeconds != null && rollout.progressDeadlineSeconds < 1) {
+      errors.add(new FieldError("spec.rollout.progressDeadlineSeconds", "must be at least 1"));
+    }
+    if (rollout.bakeSeconds != null && rollout.bakeSeconds < 0) {
+      errors.add(new FieldError("spec.rollout.bakeSeconds", "must be 0 or more"));
+    }
+    if (rollout.revisionHistoryLimit != null && rollout.revisionHistoryLimit < 1) {
+      errors.add(new FieldError("spec.rollout.revisionHistoryLimit", "must be at least 1"));
+    }
+  }
+}

@@ -1,0 +1,64 @@
+package io.ckan.operator.resources;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** Label and annotation keys of the resource contract (DESIGN.md section 2). */
+public final class Labels {
+  private Labels() {}
+
+  public static final String NAME = "app.kubernetes.io/name";
+  public static final String INSTANCE = "app.kubernetes.io/instance";
+  public static final String MANAGED_BY = "app.kubernetes.io/managed-by";
+  public static final String COMPONENT = "app.kubernetes.io/component";
+  public static final String VERSION = "app.kubernetes.io/version";
+  public static final String REVISION = "ckan.io/revision";
+
+  public static final String APP = "ckan";
+  public static final String OPERATOR = "ckan-operator";
+  public static final String WEB = "web";
+  public static final String POINTER = "pointer";
+
+  /** Selects everything this operator manages; the informers use it. */
+  public static final String MANAGED_SELECTOR = MANAGED_BY + "=" + OPERATOR;
+
+  // annotations on revision objects
+  public static final String FINGERPRINT = "ckan.io/fingerprint";
+  public static final String IMAGE_FINGERPRINT = "ckan.io/image-fingerprint";
+  public static final String CKAN_VERSION = "ckan.io/version";
+  public static final String IMAGE = "ckan.io/image";
+  /** The revision's verdict, written once it is known: Stable, Failed, RolledBack. */
+  public static final String VERDICT = "ckan.io/verdict";
+  public static final String VERDICT_REASON = "ckan.io/verdict-reason";
+  /** Comma-separated plugin list the revision must report in status_show. */
+  public static final String PLUGINS = "ckan.io/plugins";
+
+  // annotations on the pointer Service
+  public static final String SWITCHED_AT = "ckan.io/switched-at";
+  public static final String PREVIOUS_REVISION = "ckan.io/previous-revision";
+  public static final String HISTORY = "ckan.io/history";
+
+  public static Map<String, String> instance(String instance, String component) {
+    Map<String, String> labels = new LinkedHashMap<>();
+    labels.put(NAME, APP);
+    labels.put(INSTANCE, instance);
+    labels.put(MANAGED_BY, OPERATOR);
+    labels.put(COMPONENT, component);
+    return labels;
+  }
+
+  public static Map<String, String> revision(String instance, String component, int revision) {
+    Map<String, String> labels = instance(instance, component);
+    labels.put(REVISION, Integer.toString(revision));
+    return labels;
+  }
+
+  /** What a revision's web pods are selected by (the pointer Service selects exactly this). */
+  public static Map<String, String> webSelector(String instance, int revision) {
+    Map<String, String> selector = new LinkedHashMap<>();
+    selector.put(INSTANCE, instance);
+    selector.put(COMPONENT, WEB);
+    selector.put(REVISION, Integer.toString(revision));
+    return selector;
+  }
+}

@@ -1,0 +1,113 @@
+package io.ckan.operator.resources;
+
+import io.ckan.operator.release.Release;
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
+import io.fabric8.kubernetes.api.model.HTTPGetAction;
+import io.fabric8.kubernetes.api.model.HTTPGetActionBuilder;
+import io.fabric8.kubernetes.api.model.IntOrString;
+import io.fabric8.kubernetes.api.model.Probe;
+import io.fabric8.kubernetes.api.model.ProbeBuilder;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.ServiceBuilder;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Pure builders for the objects of one revision: the immutable ConfigMap snapshot, the web Deployment and the
+ * per-revision Service. All carry the revision label and the release's fingerprint annotations.
+ */
+public final class RevisionObjects {
+  private RevisionObjects() {}
+
+  public static final String CONTAINER = "ckan";
+  public static final String PORT_NAME = "http";
+  public static final int CKAN_PORT = 5000;
+  public static final int SERVICE_PORT = 80;
+  public static final String STATUS_PATH = "/api/3/action/status_show";
+
+  public static Map<String, String> annotations(Release release) {
+    Map<String, String> annotations = new LinkedHashMap<>();
+    annotations.put(Labels.FINGERPRINT, release.fingerprint());
+    annotations.put(Labels.IMAGE_FINGERPRINT, release.imageFingerprint());
+    annotations.put(Labels.CKAN_VERSION, release.version());
+    annotations.put(Labels.IMAGE, release.image());
+    annotations.put(Labels.PLUGINS, String.join(",", release.plugins()));
+    return annotations;
+  }
+
+  public static ConfigMap configMap(Owner owner, int revision, Release release) {
+    return new ConfigMapBuilder()
+        .withMetadata(owner.meta(Names.revision(owner.name(), revision),
+            Labels.revision(owner.name(), Labels.WEB, revision), annotations(release)))
+        .withImmutable(true)
+        .withData(new LinkedHashMap<>(release.env()))
+        .build();
+  }
+
+  public static Service service(Owner owner, int revision, Release release) {
+    return new ServiceBuilder()
+        .withMetadata(owner.meta(Names.revision(owner.name(), revision),
+            Labels.revision(owner.name(), Labels.WEB, revision), annotations(release)))
+        .withNewSpec()
+          .withType("ClusterIP")
+          .withSelector(Labels.webSelector(owner.name(), revision))
+          .addNewPort().withName(PORT_NAME).withPort(SERVICE_PORT)
+            .withTargetPort(new IntOrString(PORT_NAME)).withProtocol("TCP").endPort()
+        .endSpec()
+        .build();
+  }
+
+  public static Deployment deployment(Owner owner, int revision, Release release, int replicas,
+      int progressDeadlineSeconds) {
+    String name = Names.revision(owner.name(), revision);
+    Map<String, String> podLabels = Labels.revision(owner.name(), Labels.WEB, revision);
+    podLabels.put(Labels.VERSION, release.version());
+    return new DeploymentBuilder()
+        .withMetadata(owner.meta(name, Labels.revision(owner.name(), Labels.WEB, revision), annotations(release)))
+        .withNewSpec()
+          .withReplicas(replicas)
+          .withProgressDeadlineSeconds(progressDeadlineSeconds)
+          .withRevisionHistoryLimit(1)
+          .withNewSelector().withMatchLabels(Labels.webSelector(owner.name(), revision)).endSelector()
+          .withNewTemplate()
+            .withNewMetadata().withLabels(podLabels)
+              .withAnnotations(Map.of(Labels.FINGERPRINT, release.fingerprint())).endMetadata()
+            .withNewSpec()
+              .withAutomountServiceAccountToken(false)
+              .withEnableServiceLinks(false)
+              .withNewSecurityContext()
+                .withRunAsNonRoot(true)
+                .withNewSeccompProfile().withType("RuntimeDefault").endSeccompProfile()
+              .endSecurityContext()
+              .addNewContainer()
+                .withName(CONTAINER)
+                .withImage(release.image())
+                .withImagePullPolicy(release.imagePinned() ? "IfNotPresent" : "Always")
+                .addNewPort().withName(PORT_NAME).withContainerPort(CKAN_PORT).withProtocol("TCP").endPort()
+                .addNewEnvFrom().withNewConfigMapRef().withName(name).endConfigMapRef().endEnvFrom()
+                .withResources(release.resources())
+                .withStartupProbe(probe(10, 5, 60))
+                .withReadinessProbe(probe(10, 5, 3))
+                .withLivenessProbe(probe(20, 10, 6))
+                .withNewSecurityContext()
+                  .withAllowPrivilegeEscalation(false)
+                  .withRunAsNonRoot(true)
+                  .withNewCapabilities().addToDrop("ALL").endCapabilities()
+                  .withNewSeccompProfile().withType("RuntimeDefault").endSeccompProfile()
+                .endSecurityContext()
+              .endContainer()
+            .endSpec()
+          .endTemplate()
+        .endSpec()
+        .build();
+  }
+
+  private static Probe probe(int periodSeconds, int timeoutSeconds, int failureThreshold) {
+    HTTPGetAction get = new HTTPGetActionBuilder().withPath(STATUS_PATH).withPort(new IntOrString(PORT_NAME)).build();
+    return new ProbeBuilder().withHttpGet(get).withPeriodSeconds(periodSeconds)
+        .withTimeoutSeconds(timeoutSeconds).withFailureThreshold(failureThreshold).build();
+  }
+}

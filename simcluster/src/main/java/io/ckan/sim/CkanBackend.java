@@ -1,0 +1,71 @@
+package io.ckan.sim;
+
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.client.KubernetesClient;
+
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Finds the Deployment that would answer a request to a Service, and what CKAN in it would report. With a Service:
+ * the available Deployments whose pod template matches its selector (so the pointer Service works too); without one:
+ * the Deployment of the same name. Reads from the API server (not a cache), so it agrees with what the caller just saw.
+ */
+final class CkanBackend {
+
+  /** What CKAN in a Deployment reports by default. */
+  record Site(Deployment deployment, String version, List<String> plugins, String siteUrl) {
+  }
+
+  private final KubernetesClient client;
+
+  CkanBackend(KubernetesClient client) {
+    this.client = client;
+  }
+
+  /** The Deployment serving {@code namespace/service} with at least one available replica, if any. */
+  Optional<Deployment> servingDeployment(String namespace, String service) {
+    Service svc = client.services().inNamespace(namespace).withName(service).get();
+    Map<String, String> selector = svc == null || svc.getSpec() == null ? null : svc.getSpec().getSelector();
+    List<Deployment> candidates;
+    if (selector == null || selector.isEmpty()) {
+      Deployment same = client.apps().deployments().inNamespace(namespace).withName(service).get();
+      candidates = same == null ? List.of() : List.of(same);
+    } else {
+      candidates = client.apps().deployments().inNamespace(namespace).list().getItems().stream()
+          .filter(d -> templateLabels(d).entrySet().containsAll(selector.entrySet())).toList();
+    }
+    return candidates.stream().filter(d -> available(d) > 0)
+        .max(Comparator.<Deployment>comparingInt(d -> service.equals(d.getMetadata().getName()) ? 1 : 0)
+            .thenComparingInt(d -> Labels.has(d, Labels.COMPONENT, "web") ? 1 : 0)
+            .thenComparingInt(CkanBackend::available));
+  }
+
+  Site site(Deployment deployment, String namespace, String service) {
+    Container container = Scenario.containers(deployment).stream().filter(c -> "ckan".equals(c.getName())).findFirst()
+        .orElse(Scenario.containers(deployment).stream().findFirst().orElse(new Container()));
+    Map<String, String> env = ContainerEnv.of(client, namespace, container);
+    String version = Optional.ofNullable(templateLabels(deployment).get(Labels.VERSION))
+        .orElse(env.getOrDefault("CKAN_VERSION", "unknown"));
+    List<String> plugins = Arrays.stream(env.getOrDefault("CKAN__PLUGINS", "").trim().split("\\s+"))
+        .filter(p -> !p.isEmpty()).toList();
+    String siteUrl = env.getOrDefault("CKAN_SITE_URL",
+        env.getOrDefault("CKAN__SITE_URL", "http://" + service + "." + namespace + ".svc.cluster.local"));
+    return new Site(deployment, version, plugins, siteUrl);
+  }
+
+  private static Map<String, String> templateLabels(Deployment d) {
+    return Optional.ofNullable(d.getSpec()).map(s -> s.getTemplate()).map(t -> t.getMetadata())
+        .map(m -> m.getLabels()).orElse(Map.of());
+  }
+
+  private static int available(Deployment d) {
+    return d.getStatus() == null || d.getStatus().getAvailableReplicas() == null ? 0
+        : d.getStatus().getAvailableReplicas();
+  }
+}

@@ -1,0 +1,66 @@
+package io.ckan.sim;
+
+import io.fabric8.kubernetes.client.utils.Serialization;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** Bodies shaped like CKAN's action API answers. */
+final class CkanResponses {
+
+  private CkanResponses() {
+  }
+
+  static String statusShow(String helpBase, String version, List<String> plugins, String siteUrl) {
+    Map<String, Object> result = new LinkedHashMap<>();
+    result.put("site_title", "CKAN");
+    result.put("site_description", "");
+    result.put("site_url", siteUrl);
+    if (version != null) {
+      result.put("ckan_version", version);
+    }
+    result.put("error_emails_to", null);
+    result.put("locale_default", "en");
+    result.put("extensions", plugins);
+    return success(helpBase, "status_show", result);
+  }
+
+  static String emptyPackageSearch(String helpBase) {
+    Map<String, Object> result = new LinkedHashMap<>();
+    result.put("count", 0);
+    result.put("facets", Map.of());
+    result.put("results", List.of());
+    result.put("sort", "score desc, metadata_modified desc");
+    result.put("search_facets", Map.of());
+    return success(helpBase, "package_search", result);
+  }
+
+  static String notFound(String helpBase, String action) {
+    Map<String, Object> body = new LinkedHashMap<>();
+    body.put("help", help(helpBase, action));
+    body.put("success", false);
+    body.put("error", Map.of("__type", "Not Found Error", "message", "Not found"));
+    return Serialization.asJson(body);
+  }
+
+  static String internalServerError() {
+    return "<html><body><h1>Internal Server Error</h1><p>The server encountered an internal error.</p></body></html>";
+  }
+
+  static String serviceUnavailable() {
+    return "no healthy upstream";
+  }
+
+  private static String success(String helpBase, String action, Object result) {
+    Map<String, Object> body = new LinkedHashMap<>();
+    body.put("help", help(helpBase, action));
+    body.put("success", true);
+    body.put("result", result);
+    return Serialization.asJson(body);
+  }
+
+  private static String help(String helpBase, String action) {
+    return helpBase + "/api/3/action/help_show?name=" + action;
+  }
+}

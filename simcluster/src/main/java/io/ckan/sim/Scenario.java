@@ -1,0 +1,191 @@
+package io.ckan.sim;
+
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.PodTemplateSpec;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Predicate;
+
+/**
+ * What the simulated cluster does: ordered rules per kind (the first matching rule decides, otherwise the default),
+ * plus a global time scale. Thread-safe and mutable at runtime: every change re-evaluates all Deployments, so a demo
+ * can break a running revision between two steps.
+ *
+ * <p>All durations (behaviour delays, {@code spec.progressDeadlineSeconds}, {@code spec.activeDeadlineSeconds}) are
+ * simulated time; the wall-clock time is simulated time multiplied by {@link #timeScale()}.
+ */
+public final class Scenario {
+
+  private final RuleList<Deployment, Behaviour> deploymentRules = new RuleList<>();
+  private final RuleList<Job, JobSequence> jobRules = new RuleList<>();
+  private final RuleList<Deployment, CkanBehaviour> ckanRules = new RuleList<>();
+  private final List<Runnable> listeners = new CopyOnWriteArrayList<>();
+  private volatile Behaviour defaultBehaviour = Behaviour.healthy();
+  private volatile JobBehaviour defaultJobBehaviour = JobBehaviour.succeed();
+  private volatile double timeScale = 1.0;
+
+  /** A scenario where everything is healthy: Deployments ready after 2 s, Jobs succeed after 1 s with "{}". */
+  public static Scenario create() {
+    return new Scenario();
+  }
+
+  // ---- time ----
+
+  /** Wall-clock time = simulated time x factor; e.g. 0.001 turns a 600 s progress deadline into 600 ms. */
+  public Scenario timeScale(double factor) {
+    if (!(factor > 0) || Double.isInfinite(factor)) {
+      throw new IllegalArgumentException("time scale must be positive: " + factor);
+    }
+    this.timeScale = factor;
+    return changed();
+  }
+
+  public double timeScale() {
+    return timeScale;
+  }
+
+  /** The wall-clock duration of a simulated one. */
+  public Duration toWallClock(Duration simulated) {
+    return Behaviour.scale(simulated, timeScale);
+  }
+
+  // ---- Deployments ----
+
+  public Scenario defaultBehaviour(Behaviour behaviour) {
+    this.defaultBehaviour = Objects.requireNonNull(behaviour);
+    return changed();
+  }
+
+  public Scenario when(Predicate<Deployment> predicate, Behaviour behaviour) {
+    deploymentRules.add(predicate, behaviour);
+    return changed();
+  }
+
+  /** Deployments whose pod template has a container image containing {@code fragment} (e.g. a digest). */
+  public Scenario whenImageContains(String fragment, Behaviour behaviour) {
+    return when(imageContains(fragment), behaviour);
+  }
+
+  /** Deployments labelled with this instance and revision (web and worker). */
+  public Scenario whenRevision(String instance, int revision, Behaviour behaviour) {
+    return when(d -> Labels.isRevision(d, instance, revision), behaviour);
+  }
+
+  public Scenario whenDeploymentNamed(String name, Behaviour behaviour) {
+    return when(d -> name.equals(d.getMetadata().getName()), behaviour);
+  }
+
+  public Behaviour behaviourFor(Deployment deployment) {
+    return deploymentRules.firstMatch(deployment).orElse(defaultBehaviour);
+  }
+
+  // ---- Jobs ----
+
+  public Scenario defaultJobBehaviour(JobBehaviour behaviour) {
+    this.defaultJobBehaviour = Objects.requireNonNull(behaviour);
+    return changed();
+  }
+
+  /**
+   * Jobs matching the predicate get the behaviours in order: the first such Job the first behaviour, the next Job the
+   * second one, ...; the last behaviour repeats (so {@code whenJob(p, fail(..), succeed(..))} fails once).
+   */
+  public Scenario whenJob(Predicate<Job> predicate, JobBehaviour first, JobBehaviour... then) {
+    jobRules.add(predicate, new JobSequence(first, then));
+    return changed();
+  }
+
+  /** Jobs whose name starts with {@code namePrefix}. */
+  public Scenario whenJob(String namePrefix, JobBehaviour first, JobBehaviour... then) {
+    return whenJob(j -> j.getMetadata().getName().startsWith(namePrefix), first, then);
+  }
+
+  /** Jobs with label {@code app.kubernetes.io/component=<component>} (build or migrate). */
+  public Scenario whenJobComponent(String component, JobBehaviour first, JobBehaviour... then) {
+    return whenJob(j -> Labels.has(j, Labels.COMPONENT, component), first, then);
+  }
+
+  /** Decides the behaviour of a new Job; advances the matching rule's sequence, so call it once per Job. */
+  public JobBehaviour jobBehaviourFor(Job job) {
+    return jobRules.firstMatch(job).map(JobSequence::next).orElse(defaultJobBehaviour);
+  }
+
+  // ---- CKAN status_show ----
+
+  public Scenario ckanWhen(Predicate<Deployment> predicate, CkanBehaviour behaviour) {
+    ckanRules.add(predicate, behaviour);
+    return changed();
+  }
+
+  public Scenario ckanWhenRevision(String instance, int revision, CkanBehaviour behaviour) {
+    return ckanWhen(d -> Labels.isRevision(d, instance, revision), behaviour);
+  }
+
+  public Scenario ckanWhenImageContains(String fragment, CkanBehaviour behaviour) {
+    return ckanWhen(imageContains(fragment), behaviour);
+  }
+
+  public CkanBehaviour ckanBehaviourFor(Deployment deployment) {
+    return ckanRules.firstMatch(deployment).orElse(CkanBehaviour.normal());
+  }
+
+  // ---- housekeeping ----
+
+  /** Drops all rules (Deployment, Job and CKAN); keeps the defaults and the time scale. */
+  public Scenario clearRules() {
+    deploymentRules.clear();
+    jobRules.clear();
+    ckanRules.clear();
+    return changed();
+  }
+
+  /** Called after every change (the cluster uses it to re-evaluate everything). */
+  public void addChangeListener(Runnable listener) {
+    listeners.add(listener);
+  }
+
+  public void removeChangeListener(Runnable listener) {
+    listeners.remove(listener);
+  }
+
+  private Scenario changed() {
+    listeners.forEach(Runnable::run);
+    return this;
+  }
+
+  private static Predicate<Deployment> imageContains(String fragment) {
+    Objects.requireNonNull(fragment, "fragment");
+    return d -> containers(d).stream().map(Container::getImage).anyMatch(i -> i != null && i.contains(fragment));
+  }
+
+  static List<Container> containers(Deployment deployment) {
+    return Optional.ofNullable(deployment.getSpec()).map(s -> s.getTemplate()).map(PodTemplateSpec::getSpec)
+        .map(s -> s.getContainers()).orElse(List.of());
+  }
+
+  /** A rule's behaviours handed out in order, the last one repeating. */
+  private static final class JobSequence {
+    private final List<JobBehaviour> behaviours;
+    private final AtomicInteger next = new AtomicInteger();
+
+    JobSequence(JobBehaviour first, JobBehaviour... then) {
+      List<JobBehaviour> all = new ArrayList<>();
+      all.add(Objects.requireNonNull(first));
+      all.addAll(List.of(then));
+      this.behaviours = List.copyOf(all);
+    }
+
+    JobBehaviour next() {
+      int i = next.getAndIncrement();
+      return behaviours.get(Math.min(i, behaviours.size() - 1));
+    }
+  }
+}
