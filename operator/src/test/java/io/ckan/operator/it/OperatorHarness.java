@@ -1,0 +1,146 @@
+package io.ckan.operator.it;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.ckan.operator.api.CkanInstance;
+import io.ckan.operator.api.CkanInstanceSpec;
+import io.ckan.operator.reconcile.OperatorRunner;
+import io.ckan.operator.resources.Labels;
+import io.ckan.sim.Scenario;
+import io.ckan.sim.SimulatedCluster;
+import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.kubernetes.client.dsl.Resource;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
+import java.util.function.Predicate;
+
+/** The real operator against the fabric8 mock API server plus the simulated cluster. */
+public final class OperatorHarness implements AutoCloseable {
+  public static final String NS = SimulatedCluster.NAMESPACE;
+  static final Path CRD = Path.of("target/classes/META-INF/fabric8/ckaninstances.ckan.io-v1.yml");
+
+  public final SimulatedCluster cluster;
+  public final KubernetesClient client;
+  public final List<String> journal = new CopyOnWriteArrayList<>();
+  private KubernetesClient operatorClient;
+  private OperatorRunner operator;
+
+  public OperatorHarness(Scenario scenario) {
+    this.cluster = SimulatedCluster.start(scenario);
+    cluster.applyCrd(CRD);
+    this.client = cluster.client();
+    startOperator();
+  }
+
+  public void startOperator() {
+    operatorClient = new KubernetesClientBuilder().withConfig(cluster.clientConfig()).build();
+    operator = OperatorRunner.start(operatorClient, Set.of(), Clock.systemUTC(), journal::add);
+  }
+
+  public void stopOperator() {
+    operator.close();
+    operatorClient.close();
+  }
+
+  @Override
+  public void close() {
+    try {
+      stopOperator();
+    } finally {
+      cluster.close();
+    }
+  }
+
+  // ---- the user's side ----
+
+  public static CkanInstance instance(String name, CkanInstanceSpec spec) {
+    CkanInstance ci = new CkanInstance();
+    ci.setMetadata(new ObjectMetaBuilder().withName(name).withNamespace(NS).build());
+    ci.setSpec(spec);
+    return ci;
+  }
+
+  public Resource<CkanInstance> cr(String name) {
+    return client.resources(CkanInstance.class).inNamespace(NS).withName(name);
+  }
+
+  public CkanInstance apply(CkanInstance ci) {
+    return client.resource(ci).createOr(existing -> existing.update());
+  }
+
+  public CkanInstance edit(String name, Consumer<CkanInstanceSpec> change) {
+    return cr(name).edit(ci -> {
+      change.accept(ci.getSpec());
+      return ci;
+    });
+  }
+
+  // ---- what the cluster shows ----
+
+  public Integer pointer(String name) {
+    Service svc = client.services().inNamespace(NS).withName(name).get();
+    if (svc == null || svc.getSpec().getSelector() == null) {
+      return null;
+    }
+    String rev = svc.getSpec().getSelector().get(Labels.REVISION);
+    return rev == null ? null : Integer.valueOf(rev);
+  }
+
+  public Map<Integer, Deployment> revisions(String name) {
+    Map<Integer, Deployment> byNumber = new TreeMap<>();
+    client.apps().deployments().inNamespace(NS).withLabel(Labels.INSTANCE, name).list().getItems()
+        .forEach(d -> byNumber.put(Integer.valueOf(d.getMetadata().getLabels().get(Labels.REVISION)), d));
+    return byNumber;
+  }
+
+  public Condition condition(String name, String type) {
+    CkanInstance ci = cr(name).get();
+    if (ci == null || ci.getStatus() == null || ci.getStatus().conditions == null) {
+      return null;
+    }
+    return ci.getStatus().conditions.stream().filter(c -> type.equals(c.getType())).findFirst().orElse(null);
+  }
+
+  public boolean conditionIs(String name, String type, String status) {
+    Condition c = condition(name, type);
+    return c != null && status.equals(c.getStatus());
+  }
+
+  public void awaitCondition(String name, String type, String status, Duration timeout) {
+    await().atMost(timeout).pollInterval(Duration.ofMillis(50))
+        .untilAsserted(() -> assertTrue(conditionIs(name, type, status),
+            type + " should be " + status + " but is " + condition(name, type) + "\njournal: " + journal));
+  }
+
+  public void awaitReady(String name, int revision, Duration timeout) {
+    await().atMost(timeout).pollInterval(Duration.ofMillis(50)).untilAsserted(() -> {
+      CkanInstance ci = cr(name).get();
+      assertEquals(revision, pointer(name), "pointer; journal: " + journal);
+      assertTrue(conditionIs(name, "Ready", "True"), "Ready: " + condition(name, "Ready") + "; journal: " + journal);
+      assertEquals(revision, ci.getStatus().currentRevision);
+      assertEquals(ci.getMetadata().getGeneration(), ci.getStatus().observedGeneration);
+    });
+  }
+
+  /** Polls the cluster until {@code until} holds, checking {@code invariant} at every observation. */
+  public void watchUntil(Duration timeout, Runnable invariant, Predicate<OperatorHarness> until) {
+    await().atMost(timeout).pollInterval(Duration.ofMillis(20)).until(() -> {
+      invariant.run();
+      return until.test(this);
+    });
+  }
+}
