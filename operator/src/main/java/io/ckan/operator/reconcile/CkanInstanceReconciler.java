@@ -29,6 +29,7 @@ import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEven
 import io.javaoperatorsdk.operator.processing.event.source.informer.Mappers;
 import java.time.Clock;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -70,7 +71,7 @@ public class CkanInstanceReconciler implements Reconciler<CkanInstance> {
 
   @Override
   public UpdateControl<CkanInstance> reconcile(CkanInstance instance, Context<CkanInstance> context) {
-    Instant now = clock.instant();
+    Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
     String name = instance.getMetadata().getName();
     ClusterObserver.Observed observed = ClusterObserver.observe(name,
         context.getSecondaryResources(Deployment.class), context.getSecondaryResources(Service.class),

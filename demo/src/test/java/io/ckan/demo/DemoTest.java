@@ -1,0 +1,26 @@
+package io.ckan.demo;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.Test;
+
+/** The README's demo command: it must converge and print the promised timeline. */
+class DemoTest {
+  @Test
+  void demoConvergesAndPrintsTheTimeline() {
+    ByteArrayOutputStream buffer = new ByteArrayOutputStream();
+    int code = new Demo(new PrintStream(buffer, true, StandardCharsets.UTF_8)).run();
+    String out = buffer.toString(StandardCharsets.UTF_8);
+    assertEquals(0, code, out);
+    assertTrue(out.contains("pointer set to revision 1"), out);
+    assertTrue(out.contains("pointer moved from revision 1 to revision 2"), out);
+    assertTrue(out.contains("scaled revision 2 to 3 (spec.replicas changed (in place))"), out);
+    assertTrue(out.contains("InvalidSpec") || out.contains("spec.extensions[0].pip"), out);
+    assertTrue(out.contains("pointer Service 'portal' selects revision 2"), out);
+    assertTrue(out.contains("DEMO OK"), out);
+  }
+}
