@@ -1,0 +1,60 @@
+package io.ckan.operator.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class RenderCommandTest {
+  final ByteArrayOutputStream out = new ByteArrayOutputStream();
+  final ByteArrayOutputStream err = new ByteArrayOutputStream();
+
+  int render(String... args) throws Exception {
+    return Main.execute(args, new PrintStream(out, true, StandardCharsets.UTF_8),
+        new PrintStream(err, true, StandardCharsets.UTF_8));
+  }
+
+  @Test
+  void rendersTheRevisionObjectsOfAnExample() throws Exception {
+    assertEquals(0, render("render", "-f", "../examples/pinned-extensions.yaml", "--revision", "3"));
+    List<HasMetadata> objects = Serialization.unmarshal(out.toString(StandardCharsets.UTF_8));
+    assertEquals(List.of("ConfigMap/portal-r3", "Service/portal-r3", "Deployment/portal-r3", "Service/portal"),
+        objects.stream().map(o -> o.getKind() + "/" + o.getMetadata().getName()).toList());
+    Deployment d = (Deployment) objects.get(2);
+    String image = d.getSpec().getTemplate().getSpec().getContainers().get(0).getImage();
+    assertTrue(image.contains("@sha256:"), image);
+    assertEquals("3", d.getSpec().getSelector().getMatchLabels().get("ckan.io/revision"));
+    assertTrue(d.getSpec().getTemplate().getSpec().getSecurityContext().getRunAsNonRoot());
+    assertEquals(List.of("ALL"), d.getSpec().getTemplate().getSpec().getContainers().get(0).getSecurityContext()
+        .getCapabilities().getDrop());
+  }
+
+  @Test
+  void invalidSpecNamesTheField(@TempDir Path dir) throws Exception {
+    Path cr = dir.resolve("bad.yaml");
+    Files.writeString(cr, Files.readString(Path.of("../examples/pinned-extensions.yaml"))
+        .replace("ckanext-dcat==2.4.4", "ckanext-dcat>=2.4")
+        .replace("https://github.com/ckan/ckanext-harvest", "http://github.com/ckan/ckanext-harvest"));
+    assertEquals(1, render("render", "-f", cr.toString()));
+    String message = err.toString(StandardCharsets.UTF_8);
+    assertTrue(message.contains("spec.extensions[0].pip"), message);
+    assertTrue(message.contains("spec.extensions[2].git.url"), message);
+    assertEquals("", out.toString(StandardCharsets.UTF_8), "nothing rendered for an invalid spec");
+  }
+
+  @Test
+  void usageErrors() throws Exception {
+    assertEquals(2, render("render"));
+    assertEquals(2, render("frobnicate"));
+  }
+}
