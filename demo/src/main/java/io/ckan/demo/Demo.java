@@ -4,6 +4,7 @@ import io.ckan.operator.api.CkanInstance;
 import io.ckan.operator.api.CkanInstanceStatus;
 import io.ckan.operator.api.HistoryEntry;
 import io.ckan.operator.api.RevisionStatus;
+import io.ckan.operator.health.HttpStatusShowProbe;
 import io.ckan.operator.reconcile.OperatorRunner;
 import io.ckan.operator.resources.Labels;
 import io.ckan.sim.Scenario;
@@ -54,6 +55,7 @@ public final class Demo {
       client = cluster.client();
       try (KubernetesClient operatorClient = new KubernetesClientBuilder().withConfig(cluster.clientConfig()).build();
            OperatorRunner ignored = OperatorRunner.start(operatorClient, Set.of(), Clock.systemUTC(),
+               new HttpStatusShowProbe(cluster::serviceUrl, Duration.ofSeconds(2)),
                line -> timeline.line("operator", line))) {
         scenarioSteps();
       }

@@ -65,11 +65,10 @@ final class DeploymentController implements AutoCloseable {
     }
     Instant now = loop.clock().instant();
     Behaviour behaviour = scenario.behaviourFor(deployment);
-    boolean firstSight = !pods.containsKey(key);
     String templateHash = templateHash(deployment);
     SimulatedPods.Snapshot snapshot = pods.computeIfAbsent(key, k -> new SimulatedPods())
         .observe(templateHash, replicas(deployment), behaviour, scenario.timeScale(), progressDeadline(deployment), now);
-    if (firstSight) {
+    if (snapshot.newRollout()) {
       events.record("deployment %s rollout started: %d replica(s), image %s, behaviour: %s", key,
           snapshot.desired(), shortImage(deployment), behaviour);
     }

@@ -50,6 +50,13 @@ public final class SimulatedCluster implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(SimulatedCluster.class);
   public static final String NAMESPACE = "default";
+  /** The mock logs every request at INFO through java.util.logging; held strongly so the level sticks. */
+  private static final java.util.logging.Logger MOCK_SERVER_LOG =
+      java.util.logging.Logger.getLogger(MockWebServer.class.getName());
+
+  static {
+    MOCK_SERVER_LOG.setLevel(java.util.logging.Level.WARNING);
+  }
 
   private final Scenario scenario;
   private final KubernetesMockServer server;
@@ -67,15 +74,21 @@ public final class SimulatedCluster implements AutoCloseable {
     this.server = new KubernetesMockServer(new Context(Serialization.jsonMapper()), new MockWebServer(), expectations,
         new KubernetesMixedDispatcher(expectations), false);
     server.init(InetAddress.getLoopbackAddress(), 0);
-    this.client = newClient();
-    client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(NAMESPACE).endMetadata().build())
-        .create();
     Clock clock = Clock.systemUTC();
     this.events = new EventLog(clock);
     this.loop = new ControllerLoop(clock);
-    this.deployments = new DeploymentController(client, scenario, loop, events);
-    this.jobs = new JobController(client, scenario, loop, events);
-    this.ckan = new FakeCkan(new CkanBackend(client), scenario);
+    try {
+      this.client = newClient();
+      client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(NAMESPACE).endMetadata()
+          .build()).create();
+      this.deployments = new DeploymentController(client, scenario, loop, events);
+      this.jobs = new JobController(client, scenario, loop, events);
+      this.ckan = new FakeCkan(new CkanBackend(client), scenario);
+    } catch (RuntimeException e) {
+      loop.close();
+      server.destroy();
+      throw e;
+    }
     this.onScenarioChange = deployments::resyncAll;
   }
 
@@ -86,7 +99,7 @@ public final class SimulatedCluster implements AutoCloseable {
       cluster.deployments.start();
       cluster.jobs.start();
       scenario.addChangeListener(cluster.onScenarioChange);
-      cluster.events.record("cluster started: API %s, CKAN %s, time scale %s", cluster.server.url("/"),
+      cluster.events.record("cluster started: API %s, CKAN %s, time scale %s", cluster.apiUrl(),
           cluster.ckan.base(), scenario.timeScale());
       return cluster;
     } catch (RuntimeException e) {
@@ -105,10 +118,15 @@ public final class SimulatedCluster implements AutoCloseable {
     return client;
   }
 
+  /** The mock API server's URL, {@code http://127.0.0.1:<port>/}. */
+  public String apiUrl() {
+    return "http://127.0.0.1:" + server.getPort() + "/";
+  }
+
   /** A fresh Config for the mock API (namespace "default", plain HTTP), for components that build their own client. */
   public Config clientConfig() {
     return new ConfigBuilder(Config.empty())
-        .withMasterUrl(server.url("/"))
+        .withMasterUrl(apiUrl())
         .withNamespace(NAMESPACE)
         .withTrustCerts(true)
         .withHttp2Disable(true)

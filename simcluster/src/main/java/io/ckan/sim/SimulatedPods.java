@@ -14,7 +14,7 @@ final class SimulatedPods {
 
   /** What the Deployment looks like at one instant. */
   record Snapshot(int desired, int replicas, int updated, int available, boolean complete, boolean deadlineExceeded,
-      Instant nextChange) {
+      Instant nextChange, boolean newRollout) {
   }
 
   private String templateKey;
@@ -35,7 +35,8 @@ final class SimulatedPods {
    */
   Snapshot observe(String templateKey, int desired, Behaviour behaviour, double timeScale, Duration progressDeadline,
       Instant now) {
-    if (this.templateKey == null || !this.templateKey.equals(templateKey)) {
+    boolean newRollout = this.templateKey == null || !this.templateKey.equals(templateKey);
+    if (newRollout) {
       // new rollout: the ready pods of the old template keep serving until new ones are ready
       oldAvailable = this.templateKey == null ? 0 : lastAvailable;
       current.clear();
@@ -75,7 +76,7 @@ final class SimulatedPods {
     }
     lastAvailable = ready + oldAvailable;
     return new Snapshot(desired, current.size() + oldAvailable, current.size(), lastAvailable, complete, exceeded,
-        next);
+        next, newRollout);
   }
 
   private static Instant earliest(Instant a, Instant b) {

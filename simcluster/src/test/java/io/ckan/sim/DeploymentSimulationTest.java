@@ -64,6 +64,18 @@ class DeploymentSimulationTest {
   }
 
   @Test
+  void aSettledDeploymentCausesNoFurtherWrites() throws InterruptedException {
+    create(TestObjects.web("quiet", 1, 1, TestObjects.GOOD_DIGEST, "2.11.3"));
+    awaitStatus("quiet-r1", s -> Integer.valueOf(1).equals(s.getAvailableReplicas()));
+    Thread.sleep(100);
+    String resourceVersion = client.apps().deployments().inNamespace("default").withName("quiet-r1").get()
+        .getMetadata().getResourceVersion();
+    Thread.sleep(300);
+    assertEquals(resourceVersion, client.apps().deployments().inNamespace("default").withName("quiet-r1").get()
+        .getMetadata().getResourceVersion(), "re-asserting an equal status must be a no-op");
+  }
+
+  @Test
   void progressingBeforeTheDelay() {
     cluster.scenario().whenRevision("slowpoke", 1, Behaviour.slow(Duration.ofSeconds(3000)));
     create(TestObjects.web("slowpoke", 1, 1, TestObjects.GOOD_DIGEST, "2.11.3"));

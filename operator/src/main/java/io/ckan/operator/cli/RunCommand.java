@@ -1,6 +1,7 @@
 package io.ckan.operator.cli;
 
 import com.sun.net.httpserver.HttpServer;
+import io.ckan.operator.health.HttpStatusShowProbe;
 import io.ckan.operator.reconcile.OperatorRunner;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
@@ -25,7 +26,8 @@ final class RunCommand {
     Set<String> namespaces = parseNamespaces(System.getenv("CKAN_OPERATOR_NAMESPACES"));
     int port = Integer.parseInt(System.getenv().getOrDefault("CKAN_OPERATOR_HEALTH_PORT", "8080"));
     KubernetesClient client = new KubernetesClientBuilder().build();
-    OperatorRunner runner = OperatorRunner.start(client, namespaces, Clock.systemUTC(), line -> { });
+    OperatorRunner runner = OperatorRunner.start(client, namespaces, Clock.systemUTC(),
+        HttpStatusShowProbe.inCluster(), line -> { });
     HttpServer health = HttpServer.create(new InetSocketAddress(port), 0);
     health.createContext("/healthz", ex -> respond(ex, 200, "ok"));
     health.createContext("/readyz", ex -> respond(ex, 200, "ready"));

@@ -6,4 +6,5 @@ public record Condition(String type, boolean status, String reason, String messa
   public static final String RECONCILING = "Reconciling";
   public static final String STALLED = "Stalled";
   public static final String AVAILABLE = "Available";
+  public static final String ROLLED_BACK = "RolledBack";
 }

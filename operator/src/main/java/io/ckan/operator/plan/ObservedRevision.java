@@ -1,21 +1,27 @@
 package io.ckan.operator.plan;
 
 import java.time.Instant;
+import java.util.List;
 
 /**
  * One revision as the cluster shows it: the objects labelled {@code ckan.io/revision=N}, grouped.
  *
- * @param fingerprint        from the objects' {@code ckan.io/fingerprint} annotation
- * @param specReplicas       the Deployment's spec.replicas (0 without a Deployment)
- * @param rolledOut          the Deployment controller has observed the latest spec (observedGeneration)
- * @param deadlineExceeded   Progressing=False with reason ProgressDeadlineExceeded
+ * @param fingerprint      from the objects' {@code ckan.io/fingerprint} annotation
+ * @param plugins          the plugins the revision must report ({@code ckan.io/plugins})
+ * @param attemptStartedAt when the revision was last brought up (creation, reuse, retry or rollback)
+ * @param specReplicas     the Deployment's spec.replicas (0 without a Deployment)
+ * @param rolledOut        the Deployment controller has observed the latest spec (observedGeneration)
+ * @param deadlineExceeded Progressing=False with reason ProgressDeadlineExceeded
+ * @param retryHandled     the last {@code ckan.io/retry} token acted on for this revision
  */
 public record ObservedRevision(
     int number,
     String fingerprint,
     String image,
     String version,
+    List<String> plugins,
     Instant createdAt,
+    Instant attemptStartedAt,
     boolean hasDeployment,
     boolean hasService,
     boolean hasConfigMap,
@@ -25,7 +31,8 @@ public record ObservedRevision(
     boolean rolledOut,
     boolean deadlineExceeded,
     Verdict verdict,
-    String verdictReason) {
+    String verdictReason,
+    String retryHandled) {
 
   public boolean complete() {
     return hasDeployment && hasService && hasConfigMap;
@@ -37,7 +44,16 @@ public record ObservedRevision(
         && updatedReplicas >= replicas && availableReplicas >= replicas;
   }
 
+  /** Fully up at whatever scale it has now (a warm revision that can take traffic at once). */
+  public boolean warmAndReady() {
+    return availableAt(specReplicas);
+  }
+
   public boolean serving() {
     return hasDeployment && availableReplicas > 0;
+  }
+
+  public boolean blocked() {
+    return verdict != null && verdict.blocksRetry();
   }
 }

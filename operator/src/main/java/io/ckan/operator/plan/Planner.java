@@ -2,6 +2,7 @@ package io.ckan.operator.plan;
 
 import io.ckan.operator.api.HistoryEntry;
 import io.ckan.operator.api.RolloutSpec;
+import io.ckan.operator.health.Verification;
 import io.ckan.operator.release.Release;
 import io.ckan.operator.release.ReleaseOutcome;
 import java.time.Duration;
@@ -15,19 +16,34 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
- * The revision state machine, pure: (release, observed revisions, pointer, now) -> steps and a report. Every call
- * recomputes from what the cluster holds, so a restart after any write converges on the same end state.
+ * The revision state machine, pure: (release, requests, observed revisions, pointer, health, now) -> steps and a
+ * report. Every call recomputes from what the cluster holds, so a restart after any write converges on the same end
+ * state. Decisions are recorded in the cluster before they are acted on (a verdict before the pointer move it
+ * causes), so an interrupted revert or rollback is finished by the next call.
  */
 public final class Planner {
   private Planner() {}
 
   /** How often a rollout in progress is looked at even without events. */
   static final Duration POLL = Duration.ofSeconds(15);
+  /** How soon to ask status_show again while a revision is available but not verified yet. */
+  static final Duration VERIFY_RETRY = Duration.ofSeconds(2);
+
+  public static final String DEPLOY = "Deploy";
+  public static final String AUTO_REVERT = "AutoRevert";
+  public static final String ROLLBACK = "Rollback";
 
   public static Plan plan(PlanInput in) {
     return new Planning(in).run();
+  }
+
+  /** Revisions whose status_show the reconciler fetches before planning: those that serve and are not judged. */
+  public static Set<Integer> toProbe(List<ObservedRevision> revisions) {
+    return revisions.stream().filter(r -> r.serving() && !r.blocked()).map(ObservedRevision::number)
+        .collect(Collectors.toSet());
   }
 
   private static final class Planning {
@@ -37,6 +53,8 @@ public final class Planner {
     private final ObservedRevision current;
     private final List<Step> steps = new ArrayList<>();
     private final Map<Integer, Plan.StateReport> states = new LinkedHashMap<>();
+    private final Set<Integer> keepWarm = new HashSet<>();
+    private Condition rollbackNote;
     private Duration requeue;
 
     Planning(PlanInput in) {
@@ -49,131 +67,357 @@ public final class Planner {
 
     Plan run() {
       if (in.outcome() instanceof ReleaseOutcome.Invalid invalid) {
-        return frozen(null, new Condition(Condition.STALLED, true, "InvalidSpec", invalid.message()));
+        return frozen(null, null, new Condition(Condition.STALLED, true, "InvalidSpec", invalid.message()));
       }
       if (in.outcome() instanceof ReleaseOutcome.Blocked blocked) {
-        return frozen(null, new Condition(Condition.STALLED, true, blocked.reason(), blocked.message()));
+        return frozen(null, null, new Condition(Condition.STALLED, true, blocked.reason(), blocked.message()));
       }
       Release release = ((ReleaseOutcome.Ready) in.outcome()).release();
       ObservedRevision target = byNumber.values().stream()
           .filter(r -> release.fingerprint().equals(r.fingerprint()))
           .max(Comparator.comparingInt(ObservedRevision::number)).orElse(null);
       if (in.paused()) {
-        return frozen(target == null ? null : target.number(),
-            new Condition(Condition.STALLED, false, "Paused", "spec.paused is true: rollouts and reverts are frozen"));
+        return frozen(target, target == null ? null : target.number(), new Condition(Condition.STALLED, false,
+            "Paused", "paused (spec.paused or the ckan.io/paused annotation): rollouts and reverts are frozen"));
       }
-      if (target == null) {
+      Optional<RollbackRequest> request = pendingRollback();
+
+      Condition decisive = null;
+      if (current != null && current.blocked()) {
+        decisive = leaveJudgedCurrent(request);
+      } else if (request.isPresent()) {
+        decisive = rollback(request.get(), target);
+      }
+      if (decisive == null && target == null) {
         int next = byNumber.keySet().stream().mapToInt(Integer::intValue).max().orElse(0) + 1;
         steps.add(new Step.CreateRevision(next, EnumSet.allOf(Step.ObjectKind.class), in.replicas()));
         reportExisting(null);
         states.put(next, new Plan.StateReport(RevisionState.Deploying, "Created"));
         requeue = POLL;
-        return finish(next, progressing("RevisionCreated",
-            "creating revision " + next + " (" + release.shortFingerprint() + ") for " + release.version()));
+        return finish(null, next, progressing("RevisionCreated",
+            "creating revision " + next + " (" + release.shortFingerprint() + ") for CKAN " + release.version()));
       }
-      Set<Step.ObjectKind> missing = missingObjects(target);
-      if (!missing.isEmpty()) {
-        steps.add(new Step.CreateRevision(target.number(), missing, in.replicas()));
+      if (decisive == null && target.blocked() && in.retryRequest() != null
+          && !in.retryRequest().equals(target.retryHandled())) {
+        steps.add(new Step.ClearVerdict(target.number(), in.retryRequest()));
+        keepWarm.add(target.number());
+        decisive = progressing("RetryRequested", "retrying revision " + target.number() + " (ckan.io/retry="
+            + in.retryRequest() + ")");
       }
-      Condition progress = target == current ? onCurrent(target) : towards(target, release);
+      if (target != null) {
+        Set<Step.ObjectKind> missing = missingObjects(target);
+        if (!missing.isEmpty() && !target.blocked()) {
+          steps.add(0, new Step.CreateRevision(target.number(), missing, in.replicas()));
+        }
+      }
+      if (decisive == null) {
+        decisive = target == current ? onCurrent(target) : towards(target);
+      }
       housekeeping(target);
       reportExisting(target);
-      return finish(target.number(), progress);
+      return finish(target, target == null ? null : target.number(), decisive);
     }
 
-    /** The desired revision is already current: scale in place, bake, then call it Stable. */
+    // ---- the pointer sits on a judged revision: finish the revert -------------------------------------------
+
+    /** The current revision was judged (RolledBack or Failed) but the pointer has not moved yet: move it now. */
+    private Condition leaveJudgedCurrent(Optional<RollbackRequest> request) {
+      ObservedRevision fallback = request.map(this::resolve).filter(r -> !r.blocked() && r != current)
+          .orElseGet(this::revertTarget);
+      String type = request.isPresent() ? ROLLBACK : AUTO_REVERT;
+      if (fallback == null) {
+        return new Condition(Condition.STALLED, true, "NoRevisionToRevertTo", "revision " + current.number() + " is "
+            + current.verdict().value() + " but no retained revision can take its place; change the spec to roll "
+            + "forward");
+      }
+      keepWarm.add(fallback.number());
+      if (fallback.warmAndReady()) {
+        steps.add(movePointer(fallback.number(), type, current.number() + " was " + current.verdict().value(),
+            request.map(RollbackRequest::raw).orElse(null)));
+        return progressing("Reverting", "moving the pointer from revision " + current.number() + " back to revision "
+            + fallback.number());
+      }
+      if (fallback.specReplicas() == 0) {
+        steps.add(new Step.BringUp(fallback.number(), Math.max(1, in.replicas()), "revert target"));
+      }
+      requeue = POLL;
+      return progressing("Reverting", "bringing up revision " + fallback.number() + " to replace revision "
+          + current.number());
+    }
+
+    /** The revision to fall back to: the one the pointer left last, else the newest retained Stable one. */
+    private ObservedRevision revertTarget() {
+      Integer previous = in.pointer().map(Pointer::previous).orElse(null);
+      ObservedRevision p = previous == null ? null : byNumber.get(previous);
+      if (p != null && p != current && p.hasDeployment() && !p.blocked()) {
+        return p;
+      }
+      return byNumber.values().stream()
+          .filter(r -> r != current && r.hasDeployment() && r.verdict() == Verdict.STABLE)
+          .max(Comparator.comparingInt(ObservedRevision::number)).orElse(null);
+    }
+
+    // ---- manual rollback -------------------------------------------------------------------------------------
+
+    private Optional<RollbackRequest> pendingRollback() {
+      String raw = in.rollbackRequest();
+      if (raw == null || raw.equals(in.pointer().map(Pointer::handledRollback).orElse(null))) {
+        return Optional.empty();
+      }
+      Optional<RollbackRequest> parsed = RollbackRequest.parse(raw);
+      if (parsed.isEmpty()) {
+        rollbackNote = new Condition(Condition.ROLLED_BACK, false, "RollbackRejected", "ckan.io/rollback-to '" + raw
+            + "' is not '<revision>' or 'previous' (optionally followed by '#<token>'); nothing was changed");
+      }
+      return parsed;
+    }
+
+    private ObservedRevision resolve(RollbackRequest request) {
+      return request.previous() ? revertTarget() : byNumber.get(request.revision());
+    }
+
+    /** @return the deciding condition, or null when the request needs nothing more and the normal flow goes on */
+    private Condition rollback(RollbackRequest request, ObservedRevision target) {
+      if (current == null) {
+        rollbackNote = rejected(request, "no revision serves yet");
+        return null;
+      }
+      ObservedRevision to = resolve(request);
+      if (to == null || !to.hasDeployment()) {
+        rollbackNote = rejected(request, request.previous() ? "there is no retained revision to go back to"
+            : "revision " + request.revision() + " is not retained (retained: " + retained() + ")");
+        return null;
+      }
+      if (to.blocked()) {
+        rollbackNote = rejected(request, "revision " + to.number() + " is " + to.verdict().value() + " ("
+            + to.verdictReason() + ") and cannot take traffic; annotate ckan.io/retry to try it again");
+        return null;
+      }
+      if (to == current) {
+        steps.add(new Step.RecordRollbackHandled(request.raw()));
+        return null;
+      }
+      keepWarm.add(to.number());
+      int replicas = Math.max(1, in.replicas());
+      if (!to.warmAndReady()) {
+        if (to.specReplicas() == 0) {
+          steps.add(new Step.BringUp(to.number(), replicas, "rollback target"));
+          requeue = POLL;
+          return progressing("RollingBack", "bringing up revision " + to.number() + " for " + describe(request));
+        }
+        if (attemptExpired(to)) {
+          return failRollback(request, to, "ProgressDeadlineExceeded", "did not become available within "
+              + rollout.progressDeadlineSecondsOrDefault() + "s");
+        }
+        requeue = POLL;
+        return progressing("RollingBack", "waiting for revision " + to.number() + ": " + to.availableReplicas()
+            + "/" + to.specReplicas() + " replicas available, for " + describe(request));
+      }
+      Verification.Result health = in.health().get(to.number());
+      if (health == null || !health.passed()) {
+        String why = health == null ? "status_show not checked yet" : health.message();
+        if (health != null && health.definitive()) {
+          return failRollback(request, to, "VerificationFailed", why);
+        }
+        if (attemptExpired(to)) {
+          return failRollback(request, to, "HealthCheckTimeout", why);
+        }
+        requeue = VERIFY_RETRY;
+        return progressing("RollingBack", "verifying revision " + to.number() + " (" + why + ")");
+      }
+      if (target != null && target != to && !target.blocked()) {
+        steps.add(new Step.RecordVerdict(target.number(), Verdict.ROLLED_BACK,
+            "ManualRollback: " + describe(request) + " moved the pointer to revision " + to.number()));
+      }
+      steps.add(movePointer(to.number(), ROLLBACK, describe(request), request.raw()));
+      return progressing("RollingBack", "moving the pointer to revision " + to.number() + " (" + describe(request)
+          + ")");
+    }
+
+    private Condition failRollback(RollbackRequest request, ObservedRevision to, String reason, String why) {
+      steps.add(new Step.RecordVerdict(to.number(), Verdict.FAILED, reason + ": " + why));
+      steps.add(new Step.Scale(to.number(), 0, "rollback target failed"));
+      steps.add(new Step.RecordRollbackHandled(request.raw()));
+      keepWarm.remove(to.number());
+      rollbackNote = new Condition(Condition.ROLLED_BACK, false, "RollbackFailed", describe(request)
+          + ": revision " + to.number() + " " + why + "; the pointer stays on revision " + current.number());
+      return new Condition(Condition.STALLED, true, "RollbackFailed", rollbackNote.message());
+    }
+
+    private Condition rejected(RollbackRequest request, String why) {
+      return new Condition(Condition.ROLLED_BACK, false, "RollbackRejected", describe(request) + " rejected: " + why
+          + "; nothing was changed");
+    }
+
+    private static String describe(RollbackRequest request) {
+      return "rollback request '" + request.raw() + "'";
+    }
+
+    private String retained() {
+      return byNumber.values().stream().filter(ObservedRevision::hasDeployment).map(r -> "r" + r.number())
+          .collect(Collectors.joining(", "));
+    }
+
+    // ---- the desired revision is current: scale in place, bake, revert if it fails ------------------------------
+
     private Condition onCurrent(ObservedRevision target) {
       if (target.specReplicas() != in.replicas()) {
         steps.add(new Step.Scale(target.number(), in.replicas(), "spec.replicas changed (in place)"));
       }
       Optional<Instant> bakeEnd = bakeEnd();
+      String unhealthy = unhealthy(target);
       if (bakeEnd.isPresent()) {
+        int previous = in.pointer().get().previous();
+        keepWarm.add(previous);
+        if (unhealthy != null) {
+          ObservedRevision prev = byNumber.get(previous);
+          if (!rollout.autoRevertOrDefault()) {
+            return new Condition(Condition.STALLED, true, "UnhealthyDuringBake", "revision " + target.number() + " "
+                + unhealthy + "; rollout.autoRevert is false, so it keeps serving");
+          }
+          if (!prev.warmAndReady()) {
+            return new Condition(Condition.STALLED, true, "RevertImpossible", "revision " + target.number() + " "
+                + unhealthy + ", and previous revision " + previous + " is not ready to take traffic back");
+          }
+          steps.add(new Step.RecordVerdict(target.number(), Verdict.ROLLED_BACK, "AutoRevert: " + unhealthy));
+          steps.add(movePointer(previous, AUTO_REVERT, "revision " + target.number() + " " + unhealthy, null));
+          return progressing("AutoReverting", "revision " + target.number() + " " + unhealthy
+              + " during the bake window: moving the pointer back to revision " + previous);
+        }
         requeueAt(bakeEnd.get());
-        return progressing("Baking", "revision " + target.number() + " is live; revision "
-            + in.pointer().get().previous() + " stays warm until " + bakeEnd.get());
-      }
-      if (target.verdict() != Verdict.STABLE) {
-        steps.add(new Step.RecordVerdict(target.number(), Verdict.STABLE, "Verified"));
+        return progressing("Baking", "revision " + target.number() + " is live; revision " + previous
+            + " stays warm until " + bakeEnd.get());
       }
       if (in.replicas() == 0) {
         return done("ScaledToZero", "revision " + target.number() + " is current with spec.replicas 0");
+      }
+      if (unhealthy != null) {
+        requeue = POLL;
+        return new Condition(Condition.READY, false, "CurrentUnhealthy", "revision " + target.number() + " "
+            + unhealthy);
+      }
+      if (target.verdict() != Verdict.STABLE) {
+        steps.add(new Step.RecordVerdict(target.number(), Verdict.STABLE, "Verified"));
       }
       if (!target.availableAt(in.replicas())) {
         requeue = POLL;
         return progressing("Scaling", "revision " + target.number() + ": " + target.availableReplicas() + "/"
             + in.replicas() + " replicas available");
       }
-      return done("Stable", "revision " + target.number() + " is current and available");
+      return done("Stable", "revision " + target.number() + " is current, verified and available");
     }
 
-    /** The desired revision is not current yet: bring it up, and move the pointer once it is available. */
-    private Condition towards(ObservedRevision target, Release release) {
-      if (target.verdict() != null && target.verdict().blocksRetry()) {
-        return new Condition(Condition.STALLED, true, "Revision" + target.verdict().value(),
-            "revision " + target.number() + " (" + release.shortFingerprint() + ") is " + target.verdict().value()
-                + " (" + target.verdictReason() + ") and is not retried by itself: change the spec to roll forward");
+    /** Why a serving revision counts as failed: no available replicas, or status_show shows the wrong release. */
+    private String unhealthy(ObservedRevision r) {
+      if (in.replicas() > 0 && r.specReplicas() > 0 && r.rolledOut() && r.availableReplicas() == 0) {
+        return "has no available replicas";
       }
+      Verification.Result health = in.health().get(r.number());
+      if (health != null && health.definitive() && !health.passed()) {
+        return "failed verification: " + health.message();
+      }
+      return null;
+    }
+
+    // ---- the desired revision is not current: bring it up, verify it, then move the pointer --------------------
+
+    private Condition towards(ObservedRevision target) {
+      if (target.blocked()) {
+        return new Condition(Condition.STALLED, true, "Revision" + target.verdict().value(), "revision "
+            + target.number() + " is " + target.verdict().value() + " (" + target.verdictReason() + ") and is not "
+            + "retried by itself: change the spec to roll forward, or annotate ckan.io/retry=<token> to try again");
+      }
+      keepWarm.add(target.number());
       if (in.replicas() == 0) {
         return new Condition(Condition.STALLED, true, "ScaledToZero",
             "spec.replicas is 0: revision " + target.number() + " cannot be verified, so the pointer stays"
                 + (current == null ? "" : " on revision " + current.number()));
       }
       if (target.specReplicas() != in.replicas()) {
-        steps.add(new Step.Scale(target.number(), in.replicas(), "bring up desired revision"));
+        steps.add(new Step.BringUp(target.number(), in.replicas(), "bring up desired revision"));
+        requeue = POLL;
+        return progressing("Deploying", "scaling revision " + target.number() + " to " + in.replicas());
       }
       if (target.availableAt(in.replicas())) {
-        steps.add(0, movePointer(target.number(), "Deploy", "revision " + target.number() + " available"));
-        return progressing("PointerMoved", "moving the pointer to revision " + target.number());
+        Verification.Result health = in.health().get(target.number());
+        if (health != null && health.passed()) {
+          steps.add(0, movePointer(target.number(), DEPLOY, "revision " + target.number() + " verified: "
+              + health.message(), null));
+          return progressing("PointerMoved", "moving the pointer to revision " + target.number());
+        }
+        String why = health == null ? "status_show not checked yet" : health.message();
+        if (health != null && health.definitive()) {
+          return fail(target, "VerificationFailed", why);
+        }
+        if (attemptExpired(target)) {
+          return fail(target, "HealthCheckTimeout", why);
+        }
+        requeue = VERIFY_RETRY;
+        return progressing("Verifying", "revision " + target.number() + " is available; " + why);
       }
-      if (target.deadlineExceeded()) {
-        String reason = "ProgressDeadlineExceeded";
-        steps.add(new Step.RecordVerdict(target.number(), Verdict.FAILED, reason));
-        steps.add(new Step.Scale(target.number(), 0, "failed before the switch"));
-        return new Condition(Condition.STALLED, true, "RevisionFailed", "revision " + target.number()
-            + " did not become available within " + rollout.progressDeadlineSecondsOrDefault()
-            + "s; the pointer stays" + (current == null ? "" : " on revision " + current.number()));
+      if (attemptExpired(target) || (target.deadlineExceeded() && target.attemptStartedAt() == null)) {
+        return fail(target, "ProgressDeadlineExceeded", "did not become available within "
+            + rollout.progressDeadlineSecondsOrDefault() + "s (" + target.availableReplicas() + "/" + in.replicas()
+            + " available)");
       }
       requeue = POLL;
       return progressing("Deploying", "waiting for revision " + target.number() + ": "
           + target.availableReplicas() + "/" + in.replicas() + " replicas available");
     }
 
-    private Step.MovePointer movePointer(int to, String type, String reason) {
+    private Condition fail(ObservedRevision target, String reason, String why) {
+      steps.add(new Step.RecordVerdict(target.number(), Verdict.FAILED, reason + ": " + why));
+      steps.add(new Step.Scale(target.number(), 0, "failed before the switch"));
+      keepWarm.remove(target.number());
+      return new Condition(Condition.STALLED, true, "RevisionFailed", "revision " + target.number() + " failed ("
+          + reason + "): " + why + "; the pointer stays" + (current == null ? "" : " on revision " + current.number()));
+    }
+
+    private boolean attemptExpired(ObservedRevision r) {
+      Instant start = r.attemptStartedAt() != null ? r.attemptStartedAt() : r.createdAt();
+      return start != null && in.now().isAfter(start.plusSeconds(rollout.progressDeadlineSecondsOrDefault()));
+    }
+
+    private Step.MovePointer movePointer(int to, String type, String reason, String handledRollback) {
       List<HistoryEntry> history = new ArrayList<>(in.pointer().map(Pointer::history).orElse(List.of()));
       Integer from = current == null ? null : current.number();
       history.add(new HistoryEntry(type, from, to, reason, in.now().toString()));
       while (history.size() > Pointer.HISTORY_LIMIT) {
         history.remove(0);
       }
-      return new Step.MovePointer(to, from, List.copyOf(history));
+      String handled = handledRollback != null ? handledRollback : in.pointer().map(Pointer::handledRollback)
+          .orElse(null);
+      return new Step.MovePointer(to, from, List.copyOf(history), handled);
     }
 
     /** When the previous revision may be scaled down, if the bake window is still open. */
     private Optional<Instant> bakeEnd() {
+      if (current == null || current.blocked()) {
+        return Optional.empty();
+      }
       return in.pointer()
-          .filter(p -> p.previous() != null && p.switchedAt() != null && byNumber.containsKey(p.previous()))
+          .filter(p -> p.previous() != null && p.switchedAt() != null && byNumber.containsKey(p.previous())
+              && !byNumber.get(p.previous()).blocked())
           .map(p -> p.switchedAt().plusSeconds(rollout.bakeSecondsOrDefault()))
           .filter(end -> in.now().isBefore(end));
     }
 
+    // ---- housekeeping and report ----------------------------------------------------------------------------
+
     /** Scale down what no longer serves, and prune beyond the history limit. */
     private void housekeeping(ObservedRevision target) {
-      Set<Integer> warm = new HashSet<>();
       if (current != null) {
-        warm.add(current.number());
-        bakeEnd().ifPresent(end -> warm.add(in.pointer().get().previous()));
+        keepWarm.add(current.number());
       }
-      boolean targetBlocked = target.verdict() != null && target.verdict().blocksRetry();
-      if (!targetBlocked) {
-        warm.add(target.number());
-      }
+      Set<Integer> scaledHere = steps.stream().filter(s -> s instanceof Step.Scale sc && sc.replicas() == 0)
+          .map(s -> ((Step.Scale) s).revision()).collect(Collectors.toSet());
       List<ObservedRevision> others = new ArrayList<>();
       for (ObservedRevision r : byNumber.values()) {
-        if (warm.contains(r.number()) || r == target) {
+        if (keepWarm.contains(r.number()) || r == target) {
           continue;
         }
         others.add(r);
-        if (r.hasDeployment() && r.specReplicas() > 0) {
+        if (r.hasDeployment() && r.specReplicas() > 0 && !scaledHere.contains(r.number())) {
           steps.add(new Step.Scale(r.number(), 0, "superseded"));
         }
       }
@@ -199,28 +443,30 @@ public final class Planner {
     }
 
     private void reportExisting(ObservedRevision target) {
-      Optional<Instant> bakeEnd = bakeEnd();
+      boolean baking = bakeEnd().isPresent();
       for (ObservedRevision r : byNumber.values()) {
-        states.put(r.number(), stateOf(r, target, bakeEnd.isPresent()));
+        states.put(r.number(), stateOf(r, target, baking));
       }
     }
 
     private Plan.StateReport stateOf(ObservedRevision r, ObservedRevision target, boolean baking) {
-      if (r == current) {
-        return new Plan.StateReport(baking ? RevisionState.Live : RevisionState.Stable, baking ? "Baking" : "Current");
-      }
       if (r.verdict() == Verdict.FAILED) {
         return new Plan.StateReport(RevisionState.Failed, r.verdictReason());
       }
       if (r.verdict() == Verdict.ROLLED_BACK) {
         return new Plan.StateReport(RevisionState.RolledBack, r.verdictReason());
       }
+      if (r == current) {
+        return new Plan.StateReport(baking ? RevisionState.Live : RevisionState.Stable, baking ? "Baking" : "Current");
+      }
       if (r == target) {
         return new Plan.StateReport(RevisionState.Deploying, r.availableReplicas() + "/" + in.replicas() + " available");
       }
-      boolean warmPrevious = baking && in.pointer().map(p -> Integer.valueOf(r.number()).equals(p.previous())).orElse(false);
-      return new Plan.StateReport(RevisionState.Superseded, warmPrevious ? "KeptWarm" : r.verdict() == Verdict.STABLE
-          ? "Replaced" : "ReplacedBeforeLive");
+      if (keepWarm.contains(r.number())) {
+        return new Plan.StateReport(RevisionState.Superseded, "KeptWarm");
+      }
+      return new Plan.StateReport(RevisionState.Superseded, r.verdict() == Verdict.STABLE ? "Replaced"
+          : "ReplacedBeforeLive");
     }
 
     private void requeueAt(Instant when) {
@@ -237,13 +483,13 @@ public final class Planner {
     }
 
     /** Invalid, blocked or paused: no writes at all; report what is served. */
-    private Plan frozen(Integer desired, Condition stalled) {
-      reportExisting(null);
-      return finish(desired, stalled);
+    private Plan frozen(ObservedRevision target, Integer desired, Condition stalled) {
+      reportExisting(target);
+      return finish(target, desired, stalled);
     }
 
-    /** Turn the one deciding condition into the four kstatus conditions. */
-    private Plan finish(Integer desired, Condition decisive) {
+    /** Turn the deciding condition into the kstatus conditions. */
+    private Plan finish(ObservedRevision target, Integer desired, Condition decisive) {
       boolean ready = decisive.type().equals(Condition.READY) && decisive.status();
       boolean reconciling = decisive.type().equals(Condition.RECONCILING) && decisive.status();
       boolean stalled = decisive.type().equals(Condition.STALLED) && decisive.status();
@@ -253,8 +499,21 @@ public final class Planner {
           reconciling ? decisive.message() : ""));
       conditions.add(new Condition(Condition.STALLED, stalled, decisive.reason(), stalled ? decisive.message() : ""));
       conditions.add(available());
+      conditions.add(rolledBack(target));
       return new Plan(List.copyOf(steps), desired, List.copyOf(conditions), Map.copyOf(states),
           Optional.ofNullable(requeue));
+    }
+
+    private Condition rolledBack(ObservedRevision target) {
+      if (rollbackNote != null) {
+        return rollbackNote;
+      }
+      if (target != null && target != current && target.verdict() == Verdict.ROLLED_BACK) {
+        String reason = target.verdictReason() == null ? "" : target.verdictReason();
+        return new Condition(Condition.ROLLED_BACK, true, reason.startsWith("ManualRollback") ? "ManualRollback"
+            : "AutoReverted", "revision " + target.number() + " was rolled back: " + reason);
+      }
+      return new Condition(Condition.ROLLED_BACK, false, "NotRolledBack", "");
     }
 
     private Condition available() {

@@ -4,6 +4,10 @@ import io.ckan.operator.api.CkanInstance;
 import io.ckan.operator.api.CkanInstanceSpec;
 import io.ckan.operator.api.CkanInstanceStatus;
 import io.ckan.operator.api.RolloutSpec;
+import io.ckan.operator.health.StatusShow;
+import io.ckan.operator.health.StatusShowProbe;
+import io.ckan.operator.health.Verification;
+import io.ckan.operator.plan.ObservedRevision;
 import io.ckan.operator.plan.Plan;
 import io.ckan.operator.plan.PlanInput;
 import io.ckan.operator.plan.Planner;
@@ -12,6 +16,7 @@ import io.ckan.operator.release.Release;
 import io.ckan.operator.release.ReleaseFactory;
 import io.ckan.operator.release.ReleaseOutcome;
 import io.ckan.operator.resources.Labels;
+import io.ckan.operator.resources.Names;
 import io.ckan.operator.resources.Owner;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.HasMetadata;
@@ -41,11 +46,13 @@ import java.util.function.Consumer;
 public class CkanInstanceReconciler implements Reconciler<CkanInstance> {
 
   private final Clock clock;
+  private final StatusShowProbe probe;
   private final Consumer<String> journal;
   private final Map<Class<?>, InformerEventSource<? extends HasMetadata, CkanInstance>> sources = new HashMap<>();
 
-  public CkanInstanceReconciler(Clock clock, Consumer<String> journal) {
+  public CkanInstanceReconciler(Clock clock, StatusShowProbe probe, Consumer<String> journal) {
     this.clock = clock;
+    this.probe = probe;
     this.journal = journal;
   }
 
@@ -80,9 +87,13 @@ public class CkanInstanceReconciler implements Reconciler<CkanInstance> {
     ReleaseOutcome outcome = ReleaseFactory.from(spec);
     RolloutSpec rollout = spec == null || spec.rollout == null ? new RolloutSpec() : spec.rollout;
     int replicas = spec == null || spec.replicas == null ? 1 : spec.replicas;
-    boolean paused = spec != null && Boolean.TRUE.equals(spec.paused);
+    Map<String, String> annotations = instance.getMetadata().getAnnotations() == null ? Map.of()
+        : instance.getMetadata().getAnnotations();
+    boolean paused = spec != null && Boolean.TRUE.equals(spec.paused)
+        || "true".equalsIgnoreCase(annotations.get(Labels.PAUSED));
     Plan plan = Planner.plan(new PlanInput(outcome, replicas, rollout, paused, observed.revisions(),
-        observed.pointer(), now));
+        observed.pointer(), verify(instance, observed), annotations.get(Labels.ROLLBACK_TO),
+        annotations.get(Labels.RETRY), now));
 
     Release release = outcome instanceof ReleaseOutcome.Ready ready ? ready.release() : null;
     StepApplier applier = new StepApplier(context.getClient(), cacheFiller(), journal);
@@ -104,6 +115,18 @@ public class CkanInstanceReconciler implements Reconciler<CkanInstance> {
     }
     plan.requeueAfter().ifPresent(control::rescheduleAfter);
     return control;
+  }
+
+  /** status_show of every revision that serves and is not judged yet (at most the warm ones: a handful). */
+  private Map<Integer, Verification.Result> verify(CkanInstance instance, ClusterObserver.Observed observed) {
+    Map<Integer, Verification.Result> results = new HashMap<>();
+    for (int n : Planner.toProbe(observed.revisions())) {
+      ObservedRevision r = observed.revisions().stream().filter(x -> x.number() == n).findFirst().orElseThrow();
+      StatusShow answer = probe.fetch(instance.getMetadata().getNamespace(),
+          Names.revision(instance.getMetadata().getName(), n));
+      results.put(n, Verification.check(answer, r.version(), r.plugins()));
+    }
+    return results;
   }
 
   @SuppressWarnings({"unchecked", "rawtypes"})

@@ -69,7 +69,8 @@ public final class ClusterObserver {
     Map<String, String> annotations = annotations(service);
     Integer previous = parsePositive(annotations.get(Labels.PREVIOUS_REVISION)).orElse(null);
     Instant switchedAt = parseInstant(annotations.get(Labels.SWITCHED_AT));
-    return Optional.of(new Pointer(revision.get(), previous, switchedAt, history(annotations.get(Labels.HISTORY))));
+    return Optional.of(new Pointer(revision.get(), previous, switchedAt, history(annotations.get(Labels.HISTORY)),
+        annotations.get(Labels.ROLLBACK_HANDLED)));
   }
 
   private static List<HistoryEntry> history(String json) {
@@ -116,6 +117,8 @@ public final class ClusterObserver {
       boolean deadlineExceeded = false;
       Verdict verdict = null;
       String verdictReason = null;
+      String retryHandled = null;
+      Instant attemptStartedAt = null;
       if (deployment != null) {
         Integer replicas = deployment.getSpec() == null ? null : deployment.getSpec().getReplicas();
         specReplicas = replicas == null ? 1 : replicas;
@@ -131,10 +134,15 @@ public final class ClusterObserver {
         Map<String, String> da = annotations(deployment);
         verdict = Verdict.parse(da.get(Labels.VERDICT)).orElse(null);
         verdictReason = da.get(Labels.VERDICT_REASON);
+        retryHandled = da.get(Labels.RETRY_HANDLED);
+        attemptStartedAt = parseInstant(da.get(Labels.ATTEMPT_STARTED_AT));
       }
+      String plugins = a.get(Labels.PLUGINS);
       return new ObservedRevision(number, a.get(Labels.FINGERPRINT), a.get(Labels.IMAGE), a.get(Labels.CKAN_VERSION),
-          parseInstant(anchor.getMetadata().getCreationTimestamp()), deployment != null, service != null,
-          configMap != null, specReplicas, available, updated, rolledOut, deadlineExceeded, verdict, verdictReason);
+          plugins == null || plugins.isBlank() ? List.of() : List.of(plugins.split(",")),
+          parseInstant(anchor.getMetadata().getCreationTimestamp()), attemptStartedAt, deployment != null,
+          service != null, configMap != null, specReplicas, available, updated, rolledOut, deadlineExceeded, verdict,
+          verdictReason, retryHandled);
     }
   }
 

@@ -1,6 +1,7 @@
 package io.ckan.operator.reconcile;
 
 import io.ckan.operator.api.CkanInstance;
+import io.ckan.operator.health.StatusShowProbe;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.Operator;
 import io.javaoperatorsdk.operator.api.config.ControllerConfigurationOverrider;
@@ -22,7 +23,7 @@ public final class OperatorRunner implements AutoCloseable {
    * @param journal    receives one human-readable line per write (the demo prints them)
    */
   public static OperatorRunner start(KubernetesClient client, Set<String> namespaces, Clock clock,
-      Consumer<String> journal) {
+      StatusShowProbe probe, Consumer<String> journal) {
     Operator operator = new Operator(o -> o
         .withKubernetesClient(client)
         .withUseSSAToPatchPrimaryResource(false)
@@ -35,14 +36,11 @@ public final class OperatorRunner implements AutoCloseable {
         c.settingNamespaces(namespaces);
       }
     };
-    operator.register(new CkanInstanceReconciler(clock, journal), config);
+    operator.register(new CkanInstanceReconciler(clock, probe, journal), config);
     operator.start();
     return new OperatorRunner(operator);
   }
 
-  public static OperatorRunner start(KubernetesClient client, Consumer<String> journal) {
-    return start(client, Set.of(), Clock.systemUTC(), journal);
-  }
 
   @Override
   public void close() {

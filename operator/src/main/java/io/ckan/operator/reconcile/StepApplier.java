@@ -62,6 +62,24 @@ public final class StepApplier {
     } else if (step instanceof Step.Scale s) {
       patchDeployment(owner, s.revision(), Map.of("spec", Map.of("replicas", s.replicas())));
       note(owner, "scaled revision " + s.revision() + " to " + s.replicas() + " (" + s.why() + ")");
+    } else if (step instanceof Step.BringUp b) {
+      patchDeployment(owner, b.revision(), Map.of(
+          "metadata", Map.of("annotations", Map.of(Labels.ATTEMPT_STARTED_AT, now.toString())),
+          "spec", Map.of("replicas", b.replicas())));
+      note(owner, "scaled revision " + b.revision() + " up to " + b.replicas() + " (" + b.why() + ")");
+    } else if (step instanceof Step.ClearVerdict c) {
+      Map<String, Object> annotations = new LinkedHashMap<>();
+      annotations.put(Labels.VERDICT, null);
+      annotations.put(Labels.VERDICT_REASON, null);
+      annotations.put(Labels.RETRY_HANDLED, c.retryToken());
+      patchDeployment(owner, c.revision(), Map.of("metadata", Map.of("annotations", annotations)));
+      note(owner, "revision " + c.revision() + " verdict cleared by retry request '" + c.retryToken() + "'");
+    } else if (step instanceof Step.RecordRollbackHandled r) {
+      Map<String, Object> annotations = new LinkedHashMap<>();
+      annotations.put(Labels.ROLLBACK_HANDLED, r.request());
+      listener.updated(client.services().inNamespace(owner.namespace()).withName(Names.pointer(owner.name()))
+          .patch(MERGE, json(Map.of("metadata", Map.of("annotations", annotations)))));
+      note(owner, "rollback request '" + r.request() + "' handled (already on that revision or failed)");
     } else if (step instanceof Step.RecordVerdict v) {
       Map<String, String> annotations = new LinkedHashMap<>();
       annotations.put(Labels.VERDICT, v.verdict().value());
@@ -108,7 +126,7 @@ public final class StepApplier {
 
   private void patchDeployment(Owner owner, int revision, Map<String, Object> patch) {
     Deployment patched = client.apps().deployments().inNamespace(owner.namespace())
-        .withName(Names.revision(owner.name(), revision)).patch(MERGE, Serialization.asJson(patch));
+        .withName(Names.revision(owner.name(), revision)).patch(MERGE, json(patch));
     listener.updated(patched);
   }
 
@@ -119,6 +137,9 @@ public final class StepApplier {
       annotations.put(Labels.PREVIOUS_REVISION, Integer.toString(m.from()));
     }
     annotations.put(Labels.HISTORY, Serialization.asJson(m.history()));
+    if (m.handledRollback() != null) {
+      annotations.put(Labels.ROLLBACK_HANDLED, m.handledRollback());
+    }
     Service desired = PointerService.build(owner, m.to(), annotations);
     Service existing = client.services().inNamespace(owner.namespace()).withName(desired.getMetadata().getName()).get();
     if (existing == null) {
@@ -133,10 +154,23 @@ public final class StepApplier {
       meta.put("annotations", metaAnnotations);
       Map<String, Object> patch = Map.of("metadata", meta, "spec", Map.of("selector", desired.getSpec().getSelector()));
       listener.updated(client.services().inNamespace(owner.namespace()).withName(desired.getMetadata().getName())
-          .patch(MERGE, Serialization.asJson(patch)));
+          .patch(MERGE, json(patch)));
     }
-    note(owner, "pointer " + (m.from() == null ? "set" : "moved from revision " + m.from()) + " to revision " + m.to());
+    String type = m.history().isEmpty() ? "" : " [" + m.history().get(m.history().size() - 1).type + "]";
+    note(owner, "pointer " + (m.from() == null ? "set" : "moved from revision " + m.from()) + " to revision " + m.to()
+        + type);
   }
+
+  /** JSON for a merge patch: null values are kept, since they delete keys. */
+  private static String json(Map<String, ?> patch) {
+    try {
+      return NULLS.writeValueAsString(patch);
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static final com.fasterxml.jackson.databind.ObjectMapper NULLS = new com.fasterxml.jackson.databind.ObjectMapper();
 
   private void prune(Owner owner, int revision) {
     String name = Names.revision(owner.name(), revision);

@@ -33,10 +33,22 @@ public final class Labels {
   /** Comma-separated plugin list the revision must report in status_show. */
   public static final String PLUGINS = "ckan.io/plugins";
 
+  /** When the revision was last brought up for an attempt (its progress deadline counts from here). */
+  public static final String ATTEMPT_STARTED_AT = "ckan.io/attempt-started-at";
+  /** The last `ckan.io/retry` token acted on for this revision. */
+  public static final String RETRY_HANDLED = "ckan.io/retry-handled";
+
   // annotations on the pointer Service
   public static final String SWITCHED_AT = "ckan.io/switched-at";
   public static final String PREVIOUS_REVISION = "ckan.io/previous-revision";
   public static final String HISTORY = "ckan.io/history";
+  /** The last `ckan.io/rollback-to` request acted on; written with the pointer move it caused. */
+  public static final String ROLLBACK_HANDLED = "ckan.io/rollback-handled";
+
+  // annotations a person puts on the CkanInstance (never edited or removed by the operator)
+  public static final String ROLLBACK_TO = "ckan.io/rollback-to";
+  public static final String RETRY = "ckan.io/retry";
+  public static final String PAUSED = "ckan.io/paused";
 
   public static Map<String, String> instance(String instance, String component) {
     Map<String, String> labels = new LinkedHashMap<>();

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.ckan.operator.api.CkanInstance;
 import io.ckan.operator.api.CkanInstanceSpec;
+import io.ckan.operator.health.HttpStatusShowProbe;
 import io.ckan.operator.reconcile.OperatorRunner;
 import io.ckan.operator.resources.Labels;
 import io.ckan.sim.Scenario;
@@ -48,7 +49,8 @@ public final class OperatorHarness implements AutoCloseable {
 
   public void startOperator() {
     operatorClient = new KubernetesClientBuilder().withConfig(cluster.clientConfig()).build();
-    operator = OperatorRunner.start(operatorClient, Set.of(), Clock.systemUTC(), journal::add);
+    operator = OperatorRunner.start(operatorClient, Set.of(), Clock.systemUTC(),
+        new HttpStatusShowProbe(cluster::serviceUrl, Duration.ofSeconds(2)), journal::add);
   }
 
   public void stopOperator() {

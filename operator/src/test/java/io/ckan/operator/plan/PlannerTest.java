@@ -7,12 +7,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.ckan.operator.api.CkanInstanceSpec;
 import io.ckan.operator.api.HistoryEntry;
 import io.ckan.operator.api.RolloutSpec;
+import io.ckan.operator.health.Verification;
 import io.ckan.operator.release.Release;
 import io.ckan.operator.release.ReleaseFactory;
 import io.ckan.operator.release.ReleaseOutcome;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumSet;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
@@ -33,14 +36,33 @@ class PlannerTest {
 
   /** A complete revision with a Deployment of the given replicas, all available. */
   static ObservedRevision rev(int n, String fp, int replicas, int available) {
-    return new ObservedRevision(n, fp, "img", "2.11.5", NOW.minusSeconds(3600), true, true, true, replicas,
-        available, replicas, true, false, null, null);
+    return new ObservedRevision(n, fp, "img", "2.11.5", List.of("activity", "envvars"), NOW.minusSeconds(60), null,
+        true, true, true, replicas, available, replicas, true, false, null, null, null);
   }
 
   static ObservedRevision withVerdict(ObservedRevision r, Verdict v, String reason) {
-    return new ObservedRevision(r.number(), r.fingerprint(), r.image(), r.version(), r.createdAt(), r.hasDeployment(),
-        r.hasService(), r.hasConfigMap(), r.specReplicas(), r.availableReplicas(), r.updatedReplicas(), r.rolledOut(),
-        r.deadlineExceeded(), v, reason);
+    return new ObservedRevision(r.number(), r.fingerprint(), r.image(), r.version(), r.plugins(), r.createdAt(),
+        r.attemptStartedAt(), r.hasDeployment(), r.hasService(), r.hasConfigMap(), r.specReplicas(),
+        r.availableReplicas(), r.updatedReplicas(), r.rolledOut(), r.deadlineExceeded(), v, reason, r.retryHandled());
+  }
+
+  static ObservedRevision objects(int n, String fp, boolean deployment, boolean service, boolean configMap) {
+    return new ObservedRevision(n, fp, "img", "2.11.5", List.of(), NOW, null, deployment, service, configMap, 0, 0, 0,
+        false, false, null, null, null);
+  }
+
+  static ObservedRevision stuck(int n, String fp, int replicas) {
+    return new ObservedRevision(n, fp, "img", "2.11.5", List.of(), NOW.minusSeconds(700), null, true, true, true,
+        replicas, 0, replicas, true, true, null, null, null);
+  }
+
+  static final Verification.Result VERIFIED = new Verification.Result(true, true, "ok");
+
+  /** Every serving revision answers status_show correctly. */
+  static Map<Integer, Verification.Result> healthy(List<ObservedRevision> revs) {
+    Map<Integer, Verification.Result> health = new HashMap<>();
+    Planner.toProbe(revs).forEach(n -> health.put(n, VERIFIED));
+    return health;
   }
 
   static Optional<Pointer> pointer(int revision, Integer previous, Instant switchedAt) {
@@ -60,7 +82,8 @@ class PlannerTest {
 
   static Plan plan(ReleaseOutcome outcome, int replicas, RolloutSpec rollout, List<ObservedRevision> revs,
       Optional<Pointer> pointer) {
-    return Planner.plan(new PlanInput(outcome, replicas, rollout, false, revs, pointer, NOW));
+    return Planner.plan(new PlanInput(outcome, replicas, rollout, false, revs, pointer, healthy(revs), null, null,
+        NOW));
   }
 
   @Test
@@ -143,7 +166,7 @@ class PlannerTest {
     ObservedRevision live = withVerdict(rev(2, OLD, 2, 2), Verdict.STABLE, "Verified");
     Plan p = plan(2, List.of(old, live), pointer(2, 1, NOW.minusSeconds(600)));
     assertEquals(1, p.desiredRevision());
-    assertTrue(p.steps().contains(new Step.Scale(1, 2, "bring up desired revision")), p.steps().toString());
+    assertTrue(p.steps().contains(new Step.BringUp(1, 2, "bring up desired revision")), p.steps().toString());
     assertTrue(p.steps().stream().noneMatch(s -> s instanceof Step.CreateRevision));
   }
 
@@ -167,11 +190,12 @@ class PlannerTest {
 
   @Test
   void progressDeadlineFailsTheRevisionAndThePointerStays() {
-    ObservedRevision stuck = new ObservedRevision(2, R.fingerprint(), "img", "2.11.5", NOW, true, true, true, 2, 0, 2,
-        true, true, null, null);
-    Plan p = plan(2, List.of(rev(1, OLD, 2, 2), stuck), pointer(1, null, NOW.minusSeconds(600)));
-    assertEquals(List.of(new Step.RecordVerdict(2, Verdict.FAILED, "ProgressDeadlineExceeded"),
-        new Step.Scale(2, 0, "failed before the switch")), p.steps());
+    Plan p = plan(2, List.of(rev(1, OLD, 2, 2), stuck(2, R.fingerprint(), 2)), pointer(1, null, NOW.minusSeconds(600)));
+    assertEquals(2, p.steps().size(), p.steps().toString());
+    Step.RecordVerdict verdict = (Step.RecordVerdict) p.steps().get(0);
+    assertEquals(Verdict.FAILED, verdict.verdict());
+    assertTrue(verdict.reason().startsWith("ProgressDeadlineExceeded"), verdict.reason());
+    assertEquals(new Step.Scale(2, 0, "failed before the switch"), p.steps().get(1));
     assertTrue(p.condition(Condition.STALLED).status());
     assertTrue(p.condition(Condition.AVAILABLE).status());
   }
@@ -187,8 +211,7 @@ class PlannerTest {
 
   @Test
   void missingObjectsOfTheDesiredRevisionAreRecreated() {
-    ObservedRevision partial = new ObservedRevision(3, R.fingerprint(), "img", "2.11.5", NOW, false, false, true, 0, 0,
-        0, false, false, null, null);
+    ObservedRevision partial = objects(3, R.fingerprint(), false, false, true);
     Plan p = plan(2, List.of(rev(2, OLD, 2, 2), partial), pointer(2, null, NOW.minusSeconds(600)));
     assertEquals(new Step.CreateRevision(3, EnumSet.of(Step.ObjectKind.SERVICE, Step.ObjectKind.DEPLOYMENT), 2),
         p.steps().get(0));
