@@ -413,12 +413,14 @@ public final class Planner {
           .map(s -> ((Step.Scale) s).revision()).collect(Collectors.toSet());
       List<ObservedRevision> others = new ArrayList<>();
       for (ObservedRevision r : byNumber.values()) {
-        if (keepWarm.contains(r.number()) || r == target) {
+        if (keepWarm.contains(r.number())) {
           continue;
         }
-        others.add(r);
         if (r.hasDeployment() && r.specReplicas() > 0 && !scaledHere.contains(r.number())) {
           steps.add(new Step.Scale(r.number(), 0, "superseded"));
+        }
+        if (r != target) {
+          others.add(r); // the desired revision is never pruned: a judged one remembers its verdict
         }
       }
       others.sort(Comparator.comparingInt(ObservedRevision::number).reversed());

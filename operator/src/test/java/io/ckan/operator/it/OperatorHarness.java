@@ -50,7 +50,56 @@ public final class OperatorHarness implements AutoCloseable {
   public void startOperator() {
     operatorClient = new KubernetesClientBuilder().withConfig(cluster.clientConfig()).build();
     operator = OperatorRunner.start(operatorClient, Set.of(), Clock.systemUTC(),
-        new HttpStatusShowProbe(cluster::serviceUrl, Duration.ofSeconds(2)), journal::add);
+        new HttpStatusShowProbe(cluster::serviceUrl, Duration.ofSeconds(2)), this::journal);
+  }
+
+  private volatile Predicate<String> crashAfter;
+  private final java.util.concurrent.Semaphore crashed = new java.util.concurrent.Semaphore(0);
+
+  /** Thrown right after the write the test chose: nothing after it runs, as if the process had been killed. */
+  static final class SimulatedCrash extends RuntimeException {
+    SimulatedCrash(String after) {
+      super("simulated crash after: " + after);
+    }
+  }
+
+  private void journal(String line) {
+    journal.add(line);
+    Predicate<String> trigger = crashAfter;
+    if (trigger != null && trigger.test(line)) {
+      crashAfter = null;
+      crashed.release();
+      throw new SimulatedCrash(line);
+    }
+  }
+
+  /**
+   * Kills the operator right after the first write whose journal line matches, then starts a new one, as a
+   * restarted pod would. Returns false when no such write happened within the timeout.
+   */
+  public boolean crashAfterWrite(Predicate<String> line, Duration timeout) throws InterruptedException {
+    crashAfter = line;
+    boolean hit = crashed.tryAcquire(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+    crashAfter = null;
+    if (hit) {
+      stopOperator();
+      startOperator();
+    }
+    return hit;
+  }
+
+  public void annotate(String name, String key, String value) {
+    cr(name).edit(ci -> {
+      Map<String, String> annotations = ci.getMetadata().getAnnotations() == null ? new java.util.HashMap<>()
+          : new java.util.HashMap<>(ci.getMetadata().getAnnotations());
+      if (value == null) {
+        annotations.remove(key);
+      } else {
+        annotations.put(key, value);
+      }
+      ci.getMetadata().setAnnotations(annotations);
+      return ci;
+    });
   }
 
   public void stopOperator() {
