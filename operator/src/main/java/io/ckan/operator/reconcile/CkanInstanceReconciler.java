@@ -98,10 +98,13 @@ public class CkanInstanceReconciler implements Reconciler<CkanInstance> {
     Release release = outcome instanceof ReleaseOutcome.Ready ready ? ready.release() : null;
     StepApplier applier = new StepApplier(context.getClient(), cacheFiller(), journal);
     Owner owner = Owner.of(instance);
+    EventRecorder events = new EventRecorder(context.getClient());
     for (Step step : plan.steps()) {
       applier.apply(step, owner, release, rollout.progressDeadlineSecondsOrDefault(), now);
+      EventRecorder.forStep(instance, step, now).ifPresent(events::emit);
     }
 
+    stalledEvent(instance, plan, now).ifPresent(events::emit);
     CkanInstanceStatus status = StatusReport.build(instance.getMetadata().getGeneration() == null ? 0
         : instance.getMetadata().getGeneration(), observed, plan, instance.getStatus(), now);
     UpdateControl<CkanInstance> control;
@@ -115,6 +118,19 @@ public class CkanInstanceReconciler implements Reconciler<CkanInstance> {
     }
     plan.requeueAfter().ifPresent(control::rescheduleAfter);
     return control;
+  }
+
+  /** A Warning when the instance becomes Stalled (not on every reconcile while it stays so). */
+  private static java.util.Optional<io.fabric8.kubernetes.api.model.Event> stalledEvent(CkanInstance instance,
+      Plan plan, Instant now) {
+    io.ckan.operator.plan.Condition stalled = plan.condition(io.ckan.operator.plan.Condition.STALLED);
+    boolean wasStalled = instance.getStatus() != null && instance.getStatus().conditions != null
+        && instance.getStatus().conditions.stream().anyMatch(c -> c.getType().equals(stalled.type())
+            && "True".equals(c.getStatus()) && stalled.reason().equals(c.getReason()));
+    if (!stalled.status() || wasStalled) {
+      return java.util.Optional.empty();
+    }
+    return java.util.Optional.of(EventRecorder.event(instance, "Warning", stalled.reason(), stalled.message(), now));
   }
 
   /** status_show of every revision that serves and is not judged yet (at most the warm ones: a handful). */

@@ -92,6 +92,9 @@ class HealthGatedRolloutIntegrationTest {
     assertEquals("RevisionFailed", h.condition("portal", "Stalled").getReason());
     assertTrue(h.conditionIs("portal", "Available", "True"));
     h.watchUntil(T, () -> { }, x -> x.revisions("portal").get(2).getSpec().getReplicas() == 0);
+    assertTrue(h.client.v1().events().inNamespace(OperatorHarness.NS).list().getItems().stream()
+        .anyMatch(e -> "RevisionFailed".equals(e.getReason()) && e.getMessage().contains("datatables_view")
+            && "portal".equals(e.getInvolvedObject().getName())), "a Warning event says why revision 2 failed");
 
     // no retry storm: the failed fingerprint is neither redeployed nor probed again by itself
     long generation = h.revisions("portal").get(2).getMetadata().getGeneration();
