@@ -7,6 +7,9 @@ import io.ckan.operator.api.RevisionStatus;
 import io.ckan.operator.health.HttpStatusShowProbe;
 import io.ckan.operator.reconcile.OperatorRunner;
 import io.ckan.operator.resources.Labels;
+import io.ckan.sim.Behaviour;
+import io.ckan.sim.CkanBehaviour;
+import io.ckan.sim.JobBehaviour;
 import io.ckan.sim.Scenario;
 import io.ckan.sim.SimulatedCluster;
 import io.fabric8.kubernetes.api.model.Condition;
@@ -31,6 +34,7 @@ public final class Demo {
 
   private final Timeline timeline;
   private KubernetesClient client;
+  private Scenario scenario;
 
   Demo(PrintStream out) {
     this.timeline = new Timeline(out);
@@ -46,7 +50,7 @@ public final class Demo {
   int run() {
     timeline.raw("ckan-operator demo: the real operator against an in-process Kubernetes API and a simulated cluster");
     timeline.raw("(simulated time runs 20x faster; bakeSeconds is shortened to 2 s for the demo)");
-    Scenario scenario = Scenario.create().timeScale(0.05);
+    scenario = Scenario.create().timeScale(0.05);
     try (SimulatedCluster cluster = SimulatedCluster.start(scenario)) {
       cluster.onEvent(line -> timeline.line("cluster", line.replaceFirst("^\\d\\d:\\d\\d:\\d\\d\\.\\d{3} ", "")));
       try (InputStream crd = resource("META-INF/fabric8/ckaninstances.ckan.io-v1.yml")) {
@@ -84,20 +88,12 @@ public final class Demo {
         s -> s.revisions.stream().anyMatch(r -> r.number == 1 && "Superseded".equals(r.state) && r.replicas == 0));
 
     timeline.step("3. kubectl patch ckan portal --type merge -p '{\"spec\":{\"replicas\":3}}'  (scale in place)");
-    client.resources(CkanInstance.class).inNamespace(SimulatedCluster.NAMESPACE).withName(NAME)
-        .edit(ci -> {
-          ci.getSpec().replicas = 3;
-          return ci;
-        });
+    edit(ci -> ci.getSpec().replicas = 3);
     awaitState("revision 2 serving 3 replicas, no revision 3", s -> ready(s, 2) && s.revisions.size() == 2
         && s.revisions.stream().anyMatch(r -> r.number == 2 && r.availableReplicas == 3));
 
     timeline.step("4. bad input: an unpinned extension (pip ckanext-dcat>=2.4) is rejected, revision 2 keeps serving");
-    client.resources(CkanInstance.class).inNamespace(SimulatedCluster.NAMESPACE).withName(NAME)
-        .edit(ci -> {
-          ci.getSpec().extensions.get(0).pip = "ckanext-dcat>=2.4";
-          return ci;
-        });
+    edit(ci -> ci.getSpec().extensions.get(0).pip = "ckanext-dcat>=2.4");
     awaitState("Stalled=True InvalidSpec while Available=True", s -> is(s, "Stalled", "True", "InvalidSpec")
         && is(s, "Available", "True", null) && Integer.valueOf(2).equals(s.currentRevision));
     timeline.line("status", "Stalled: " + condition(status(), "Stalled").getMessage());
@@ -106,14 +102,68 @@ public final class Demo {
     CkanInstance applied = applyExample("examples/pinned-extensions.yaml");
     awaitState("back to Ready on revision 2 without a new revision",
         s -> ready(s, 2) && s.revisions.size() == 2 && s.observedGeneration.equals(applied.getMetadata().getGeneration()));
+
+    timeline.step("6. CI ships image " + shortDigest(3) + ", built without ckanext-dcat: status_show lacks 'dcat'");
+    scenario.ckanWhenRevision(NAME, 3, CkanBehaviour.missingPlugins("dcat", "structured_data"));
+    edit(ci -> ci.getSpec().image.prebuilt = image(3));
+    awaitState("revision 3 Failed before the switch; the pointer stays on revision 2",
+        s -> state(s, 3, "Failed") && Integer.valueOf(2).equals(s.currentRevision) && is(s, "Available", "True", null));
+    timeline.line("status", "Stalled: " + condition(status(), "Stalled").getMessage());
+
+    timeline.step("7. CI ships image " + shortDigest(4) + ": it verifies, goes live, then crashes inside the bake window");
+    scenario.whenRevision(NAME, 4, Behaviour.becomesUnhealthyAfter(Duration.ofSeconds(20)));
+    edit(ci -> ci.getSpec().image.prebuilt = image(4));
+    awaitState("automatic revert: pointer back on revision 2, revision 4 RolledBack",
+        s -> state(s, 4, "RolledBack") && Integer.valueOf(2).equals(pointer()) && is(s, "RolledBack", "True", null)
+            && is(s, "Available", "True", null) && is(s, "Stalled", "True", null));
+
+    timeline.step("8. kubectl annotate ckan portal ckan.io/rollback-to=1 --overwrite  (manual rollback)");
+    edit(ci -> {
+      java.util.Map<String, String> annotations = new java.util.HashMap<>();
+      if (ci.getMetadata().getAnnotations() != null) {
+        annotations.putAll(ci.getMetadata().getAnnotations());
+      }
+      annotations.put(Labels.ROLLBACK_TO, "1");
+      ci.getMetadata().setAnnotations(annotations);
+    });
+    awaitState("revision 1 brought back up, verified, and the pointer moved to it",
+        s -> Integer.valueOf(1).equals(s.currentRevision) && Integer.valueOf(1).equals(pointer())
+            && is(s, "Available", "True", null));
+  }
+
+  /** A release image "built by CI" for demo revision n: the same repository, a new digest. */
+  private static String image(int n) {
+    return "registry.example.org/ckan/portal@" + JobBehaviour.fakeDigest("portal-demo-" + n);
+  }
+
+  private static String shortDigest(int n) {
+    return "@" + JobBehaviour.fakeDigest("portal-demo-" + n).substring(0, 19) + "…";
+  }
+
+  private static boolean state(CkanInstanceStatus s, int revision, String state) {
+    return s.revisions.stream().anyMatch(r -> r.number == revision && state.equals(r.state));
   }
 
   private CkanInstance applyExample(String path) throws Exception {
     CkanInstance desired = example(path);
-    return client.resources(CkanInstance.class).inNamespace(SimulatedCluster.NAMESPACE).withName(NAME).edit(ci -> {
-      ci.setSpec(desired.getSpec());
-      return ci;
-    });
+    return edit(ci -> ci.setSpec(desired.getSpec()));
+  }
+
+  /** kubectl edit: read, change, write; on a conflict with the operator's status write, read again. */
+  private CkanInstance edit(java.util.function.Consumer<CkanInstance> change) {
+    for (int attempt = 1; ; attempt++) {
+      try {
+        return client.resources(CkanInstance.class).inNamespace(SimulatedCluster.NAMESPACE).withName(NAME)
+            .edit(ci -> {
+              change.accept(ci);
+              return ci;
+            });
+      } catch (io.fabric8.kubernetes.client.KubernetesClientException e) {
+        if (e.getCode() != 409 || attempt >= 20) {
+          throw e;
+        }
+      }
+    }
   }
 
   /** Reads an example; the demo shortens the bake window so the timeline stays short. */

@@ -392,7 +392,8 @@ public final class Planner {
 
     /** When the previous revision may be scaled down, if the bake window is still open. */
     private Optional<Instant> bakeEnd() {
-      if (current == null || current.blocked()) {
+      // only a freshly deployed revision bakes; going back to a Stable one (revert, rollback) does not
+      if (current == null || current.verdict() != null) {
         return Optional.empty();
       }
       return in.pointer()

@@ -26,6 +26,7 @@ import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfig
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
+import io.javaoperatorsdk.operator.api.reconciler.PrimaryUpdateAndCacheUtils;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
@@ -107,15 +108,15 @@ public class CkanInstanceReconciler implements Reconciler<CkanInstance> {
     stalledEvent(instance, plan, now).ifPresent(events::emit);
     CkanInstanceStatus status = StatusReport.build(instance.getMetadata().getGeneration() == null ? 0
         : instance.getMetadata().getGeneration(), observed, plan, instance.getStatus(), now);
-    UpdateControl<CkanInstance> control;
     if (StatusReport.differs(instance.getStatus(), status)) {
-      CkanInstance patch = new CkanInstance();
-      patch.setMetadata(instance.getMetadata());
-      patch.setStatus(status);
-      control = UpdateControl.patchStatus(patch);
-    } else {
-      control = UpdateControl.noUpdate();
+      // Status is replaced whole (PUT /status with optimistic locking), never diff-patched: a JSON patch computed
+      // against a stale copy could duplicate list entries. The result is cached for the next reconcile.
+      PrimaryUpdateAndCacheUtils.updateStatusAndCacheResource(instance, context, fresh -> {
+        fresh.setStatus(status);
+        return fresh;
+      });
     }
+    UpdateControl<CkanInstance> control = UpdateControl.noUpdate();
     plan.requeueAfter().ifPresent(control::rescheduleAfter);
     return control;
   }

@@ -89,7 +89,7 @@ public final class OperatorHarness implements AutoCloseable {
   }
 
   public void annotate(String name, String key, String value) {
-    cr(name).edit(ci -> {
+    retryOnConflict(() -> cr(name).edit(ci -> {
       Map<String, String> annotations = ci.getMetadata().getAnnotations() == null ? new java.util.HashMap<>()
           : new java.util.HashMap<>(ci.getMetadata().getAnnotations());
       if (value == null) {
@@ -99,7 +99,7 @@ public final class OperatorHarness implements AutoCloseable {
       }
       ci.getMetadata().setAnnotations(annotations);
       return ci;
-    });
+    }));
   }
 
   public void stopOperator() {
@@ -134,10 +134,23 @@ public final class OperatorHarness implements AutoCloseable {
   }
 
   public CkanInstance edit(String name, Consumer<CkanInstanceSpec> change) {
-    return cr(name).edit(ci -> {
+    return retryOnConflict(() -> cr(name).edit(ci -> {
       change.accept(ci.getSpec());
       return ci;
-    });
+    }));
+  }
+
+  /** What a person (or kubectl) does when the operator's status write raced their edit: read again and retry. */
+  static <X> X retryOnConflict(java.util.function.Supplier<X> write) {
+    for (int attempt = 1; ; attempt++) {
+      try {
+        return write.get();
+      } catch (io.fabric8.kubernetes.client.KubernetesClientException e) {
+        if (e.getCode() != 409 || attempt >= 20) {
+          throw e;
+        }
+      }
+    }
   }
 
   // ---- what the cluster shows ----
