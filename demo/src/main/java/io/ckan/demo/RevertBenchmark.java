@@ -69,10 +69,12 @@ public final class RevertBenchmark {
           scenario.whenRevision("portal", n, Behaviour.becomesUnhealthyAfter(Duration.ofSeconds(20)));
           edit(client, c -> c.getSpec().config.put("ckan.site_title", title));
           await(() -> pointer(client) == n, "revision " + n + " live");
-          await(() -> pointer(client) == 1, "revision " + n + " reverted");
-          long fail = first(events, l -> l.contains("portal-r" + n + " unhealthy")).nanos();
-          long verdict = first(journal, l -> l.contains("revision " + n + " verdict RolledBack")).nanos();
-          long flip = first(journal, l -> l.contains("pointer moved from revision " + n + " to revision 1")).nanos();
+          String flipped = "pointer moved from revision " + n + " to revision 1";
+          await(() -> pointer(client) == 1 && journal.stream().anyMatch(l -> l.line().contains(flipped)),
+              "revision " + n + " reverted");
+          long fail = first(events, "portal-r" + n + " unhealthy").nanos();
+          long verdict = first(journal, "revision " + n + " verdict RolledBack").nanos();
+          long flip = first(journal, "pointer moved from revision " + n + " to revision 1").nanos();
           samples.add(new double[] {(verdict - fail) / 1e6, (flip - verdict) / 1e6, (flip - fail) / 1e6});
           writes.add((int) journal.stream().filter(s -> s.nanos() >= fail && s.nanos() <= flip).count());
         }
@@ -95,9 +97,11 @@ public final class RevertBenchmark {
         values.get(values.size() - 1));
   }
 
-  private static Stamped first(ConcurrentLinkedQueue<Stamped> lines, Predicate<String> match) {
+  private static Stamped first(ConcurrentLinkedQueue<Stamped> lines, String fragment) {
+    Predicate<String> match = l -> l.contains(fragment);
     return lines.stream().filter(s -> match.test(s.line())).findFirst()
-        .orElseThrow(() -> new IllegalStateException("no line matching in " + lines.size() + " lines"));
+        .orElseThrow(() -> new IllegalStateException("no line matching '" + fragment + "' in " + lines.stream()
+            .skip(Math.max(0, lines.size() - 6)).map(Stamped::line).toList()));
   }
 
   private static int pointer(KubernetesClient client) {
