@@ -47,6 +47,9 @@ public class CkanInstanceSpec {
   @JsonPropertyDescription("Compute resources of the CKAN web container.")
   public ResourceRequirements resources;
 
+  @JsonPropertyDescription("In-cluster release image builds: registry, push secret, builder, timeout.")
+  public BuildSpec build;
+
   @JsonPropertyDescription("Rollout, bake and retention settings.")
   public RolloutSpec rollout;
 

@@ -23,4 +23,7 @@ public class CkanInstanceStatus {
   public List<HistoryEntry> history = new ArrayList<>();
 
   public List<Condition> conditions = new ArrayList<>();
+
+  @JsonPropertyDescription("The last ckan.io/rollback-to value acted on (from the pointer Service).")
+  public String lastHandledRollback;
 }

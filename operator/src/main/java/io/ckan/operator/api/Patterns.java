@@ -29,6 +29,11 @@ public final class Patterns {
   /** An image reference pinned by digest: [registry[:port]/]path[:tag]@sha256:64hex. */
   public static final String IMAGE_BY_DIGEST =
       "^[a-z0-9]([a-z0-9._-]{0,127})(:[0-9]{1,5})?(/[a-z0-9]([a-z0-9._-]{0,127}))*(:[A-Za-z0-9_][A-Za-z0-9._-]{0,127})?@sha256:[a-f0-9]{64}$";
+  /** A repository without tag or digest: [registry[:port]/]path. */
+  public static final String REPOSITORY =
+      "^[a-z0-9]([a-z0-9._-]{0,127})(:[0-9]{1,5})?(/[a-z0-9]([a-z0-9._-]{0,127}))*$";
+  /** A Kubernetes object name (DNS-1123 subdomain). */
+  public static final String OBJECT_NAME = "^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$";
   /** An image reference with a tag or a digest (used for base-image overrides). */
   public static final String IMAGE =
       "^[a-z0-9]([a-z0-9._-]{0,127})(:[0-9]{1,5})?(/[a-z0-9]([a-z0-9._-]{0,127}))*(:[A-Za-z0-9_][A-Za-z0-9._-]{0,127})?(@sha256:[a-f0-9]{64})?$";

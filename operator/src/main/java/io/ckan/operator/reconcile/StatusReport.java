@@ -27,7 +27,10 @@ public final class StatusReport {
     status.observedGeneration = generation;
     status.currentRevision = observed.pointer().map(Pointer::revision).orElse(null);
     status.desiredRevision = plan.desiredRevision();
-    observed.pointer().ifPresent(p -> status.history = new ArrayList<>(p.history()));
+    observed.pointer().ifPresent(p -> {
+      status.history = new ArrayList<>(p.history());
+      status.lastHandledRollback = p.handledRollback();
+    });
     List<ObservedRevision> revisions = new ArrayList<>(observed.revisions());
     revisions.sort(Comparator.comparingInt(ObservedRevision::number).reversed());
     for (ObservedRevision r : revisions) {

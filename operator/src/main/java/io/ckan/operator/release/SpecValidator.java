@@ -30,6 +30,8 @@ public final class SpecValidator {
   private static final Pattern CONFIG_KEY = Pattern.compile(Patterns.CONFIG_KEY);
   private static final Pattern IMAGE = Pattern.compile(Patterns.IMAGE);
   private static final Pattern IMAGE_BY_DIGEST = Pattern.compile(Patterns.IMAGE_BY_DIGEST);
+  private static final Pattern REPOSITORY = Pattern.compile(Patterns.REPOSITORY);
+  private static final Pattern OBJECT_NAME = Pattern.compile(Patterns.OBJECT_NAME);
 
   /** Options whose values are credentials: they must come from a Secret, never from spec.config. */
   private static final Set<String> SECRET_OPTIONS = Set.of(
@@ -65,6 +67,18 @@ public final class SpecValidator {
       errors.add(new FieldError("spec.replicas", "must be 0 or more, got " + spec.replicas));
     }
     validateRollout(spec.rollout, errors);
+    if (spec.build != null) {
+      if (spec.build.registry != null && !REPOSITORY.matcher(spec.build.registry).matches()) {
+        errors.add(new FieldError("spec.build.registry", "'" + spec.build.registry
+            + "' must be a repository without tag or digest, e.g. registry.example.org/ckan/portal"));
+      }
+      if (spec.build.pushSecret != null && !OBJECT_NAME.matcher(spec.build.pushSecret).matches()) {
+        errors.add(new FieldError("spec.build.pushSecret", "'" + spec.build.pushSecret + "' is not a Secret name"));
+      }
+      if (spec.build.timeoutSeconds != null && (spec.build.timeoutSeconds < 60 || spec.build.timeoutSeconds > 21600)) {
+        errors.add(new FieldError("spec.build.timeoutSeconds", "must be between 60 and 21600"));
+      }
+    }
     return errors;
   }
 
