@@ -14,8 +14,11 @@ import java.util.Optional;
  * @param health          status_show verification of the revisions that were probed (see {@link Planner#toProbe})
  * @param rollbackRequest the {@code ckan.io/rollback-to} annotation, or null
  * @param retryRequest    the {@code ckan.io/retry} annotation, or null
+ * @param builds          build Jobs in the namespace, by image fingerprint
+ * @param knownImages     image fingerprint -> built image any retained revision in the namespace runs (the cache)
  */
 public record PlanInput(
+    String namespace,
     ReleaseOutcome outcome,
     int replicas,
     RolloutSpec rollout,
@@ -25,10 +28,20 @@ public record PlanInput(
     Map<Integer, Verification.Result> health,
     String rollbackRequest,
     String retryRequest,
+    Map<String, ObservedBuild> builds,
+    Map<String, String> knownImages,
     Instant now) {
 
   public PlanInput(ReleaseOutcome outcome, int replicas, RolloutSpec rollout, boolean paused,
       List<ObservedRevision> revisions, Optional<Pointer> pointer, Instant now) {
-    this(outcome, replicas, rollout, paused, revisions, pointer, Map.of(), null, null, now);
+    this("default", outcome, replicas, rollout, paused, revisions, pointer, Map.of(), null, null, Map.of(), Map.of(),
+        now);
+  }
+
+  public PlanInput(ReleaseOutcome outcome, int replicas, RolloutSpec rollout, boolean paused,
+      List<ObservedRevision> revisions, Optional<Pointer> pointer, Map<Integer, Verification.Result> health,
+      String rollbackRequest, String retryRequest, Instant now) {
+    this("default", outcome, replicas, rollout, paused, revisions, pointer, health, rollbackRequest, retryRequest,
+        Map.of(), Map.of(), now);
   }
 }

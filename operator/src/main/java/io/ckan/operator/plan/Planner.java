@@ -90,32 +90,111 @@ public final class Planner {
       }
       if (decisive == null && target == null) {
         int next = byNumber.keySet().stream().mapToInt(Integer::intValue).max().orElse(0) + 1;
-        steps.add(new Step.CreateRevision(next, EnumSet.allOf(Step.ObjectKind.class), in.replicas()));
+        Step.BuiltImage built = builtImage(release);
         reportExisting(null);
-        states.put(next, new Plan.StateReport(RevisionState.Deploying, "Created"));
         requeue = POLL;
+        if (release.build() != null && built == null) {
+          // the revision exists from now on (its config snapshot and Service); its Deployment waits for the image
+          steps.add(new Step.CreateRevision(next, EnumSet.of(Step.ObjectKind.CONFIG_MAP, Step.ObjectKind.SERVICE),
+              in.replicas()));
+          states.put(next, new Plan.StateReport(RevisionState.Building, release.build().tag()));
+          return finish(null, next, build(release, null));
+        }
+        steps.add(new Step.CreateRevision(next, EnumSet.allOf(Step.ObjectKind.class), in.replicas(), built));
+        states.put(next, new Plan.StateReport(RevisionState.Deploying, "Created"));
         return finish(null, next, progressing("RevisionCreated",
             "creating revision " + next + " (" + release.shortFingerprint() + ") for CKAN " + release.version()));
       }
       if (decisive == null && target.blocked() && in.retryRequest() != null
           && !in.retryRequest().equals(target.retryHandled())) {
-        steps.add(new Step.ClearVerdict(target.number(), in.retryRequest()));
+        steps.add(new Step.ClearVerdict(target.number(), in.retryRequest(), anchor(target)));
+        ObservedBuild failedBuild = release.build() == null ? null : in.builds().get(release.imageFingerprint());
+        if (!target.hasDeployment() && failedBuild != null && failedBuild.state() == ObservedBuild.State.FAILED) {
+          steps.add(new Step.DeleteBuild(failedBuild.jobName()));
+        }
         keepWarm.add(target.number());
         decisive = progressing("RetryRequested", "retrying revision " + target.number() + " (ckan.io/retry="
             + in.retryRequest() + ")");
       }
+      if (decisive == null && target != null && !target.hasDeployment() && !target.blocked()
+          && release.build() != null && builtImage(release) == null) {
+        decisive = build(release, target);
+        states.put(target.number(), new Plan.StateReport(RevisionState.Building, release.build().tag()));
+      }
       if (target != null) {
         Set<Step.ObjectKind> missing = missingObjects(target);
-        if (!missing.isEmpty() && !target.blocked()) {
-          steps.add(0, new Step.CreateRevision(target.number(), missing, in.replicas()));
+        Step.BuiltImage built = builtImage(release);
+        boolean imageReady = release.build() == null || built != null;
+        if (!missing.isEmpty() && !target.blocked() && (imageReady || !missing.contains(Step.ObjectKind.DEPLOYMENT))) {
+          steps.add(0, new Step.CreateRevision(target.number(), missing, in.replicas(), built));
         }
       }
       if (decisive == null) {
         decisive = target == current ? onCurrent(target) : towards(target);
       }
+      recordBuildResults();
       housekeeping(target);
       reportExisting(target);
+      if (target != null && !target.hasDeployment() && release.build() != null && !target.blocked()
+          && builtImage(release) == null) {
+        states.put(target.number(), new Plan.StateReport(RevisionState.Building, release.build().tag()));
+      }
       return finish(target, target == null ? null : target.number(), decisive);
+    }
+
+    /** Succeeded builds whose result is only in a pod's termination message: store it on the Job (the cache). */
+    private void recordBuildResults() {
+      in.builds().values().stream()
+          .filter(b -> b.owned() && b.state() == ObservedBuild.State.SUCCEEDED && b.image() != null
+              && !b.resultRecorded())
+          .forEach(b -> steps.add(new Step.RecordBuildResult(b.jobName(), new Step.BuiltImage(b.image(),
+              b.commits()))));
+    }
+
+    // ---- release image builds ----------------------------------------------------------------------------------
+
+    /** The image the operator built for this release, if any build or retained revision in the namespace has it. */
+    private Step.BuiltImage builtImage(Release release) {
+      if (release.build() == null) {
+        return null;
+      }
+      ObservedBuild b = in.builds().get(release.imageFingerprint());
+      if (b != null && b.state() == ObservedBuild.State.SUCCEEDED && b.image() != null) {
+        return new Step.BuiltImage(b.image(), b.commits());
+      }
+      String known = in.knownImages().get(release.imageFingerprint());
+      return known == null ? null : new Step.BuiltImage(known, Map.of());
+    }
+
+    /** Start, join or wait for the build of the release's image; report a failed one on the revision. */
+    private Condition build(Release release, ObservedRevision target) {
+      ObservedBuild b = in.builds().get(release.imageFingerprint());
+      String tag = release.build().tag();
+      if (b == null) {
+        steps.add(new Step.StartBuild(release.imageFingerprint()));
+        requeue = POLL;
+        return progressing("Building", "building image " + tag);
+      }
+      if (!b.owned()) {
+        steps.add(new Step.AdoptBuild(b.jobName()));
+      }
+      String logs = "see kubectl logs job/" + b.jobName() + " -n " + in.namespace();
+      if (b.state() == ObservedBuild.State.RUNNING) {
+        requeue = POLL;
+        return progressing("Building", "building image " + tag + " (job " + b.jobName() + ")");
+      }
+      String why = b.state() == ObservedBuild.State.FAILED ? "build failed: " + b.message()
+          : "build succeeded but reported no valid digest: " + b.message();
+      if (target != null) {
+        steps.add(new Step.RecordVerdict(target.number(), Verdict.FAILED, "BuildFailed: " + why + "; " + logs,
+            Step.ObjectKind.CONFIG_MAP));
+      }
+      return new Condition(Condition.STALLED, true, "BuildFailed", "image " + tag + ": " + why + "; " + logs
+          + ". It is not rebuilt by itself: fix the spec, or annotate ckan.io/retry=<token> to build again");
+    }
+
+    private static Step.ObjectKind anchor(ObservedRevision r) {
+      return r.hasDeployment() ? Step.ObjectKind.DEPLOYMENT : Step.ObjectKind.CONFIG_MAP;
     }
 
     // ---- the pointer sits on a judged revision: finish the revert -------------------------------------------
@@ -333,7 +412,7 @@ public final class Planner {
             "spec.replicas is 0: revision " + target.number() + " cannot be verified, so the pointer stays"
                 + (current == null ? "" : " on revision " + current.number()));
       }
-      if (target.specReplicas() != in.replicas()) {
+      if (target.hasDeployment() && target.specReplicas() != in.replicas()) {
         steps.add(new Step.BringUp(target.number(), in.replicas(), "bring up desired revision"));
         requeue = POLL;
         return progressing("Deploying", "scaling revision " + target.number() + " to " + in.replicas());

@@ -2,6 +2,7 @@ package io.ckan.operator.plan;
 
 import io.ckan.operator.api.HistoryEntry;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /** One idempotent write the reconciler performs. Steps are applied in plan order. */
@@ -9,8 +10,30 @@ public sealed interface Step {
 
   enum ObjectKind { CONFIG_MAP, SERVICE, DEPLOYMENT }
 
-  /** Create the missing objects of the desired release's revision (all three for a new revision). */
-  record CreateRevision(int revision, Set<ObjectKind> missing, int replicas) implements Step {}
+  /** An image the operator built: what the revision's Deployment runs, and the commits its git refs resolved to. */
+  record BuiltImage(String image, Map<String, String> commits) {}
+
+  /**
+   * Create the missing objects of the desired release's revision (all three for a new revision; ConfigMap and Service
+   * first while its image is being built). {@code built} is set when the release's image was built by the operator.
+   */
+  record CreateRevision(int revision, Set<ObjectKind> missing, int replicas, BuiltImage built) implements Step {
+    public CreateRevision(int revision, Set<ObjectKind> missing, int replicas) {
+      this(revision, missing, replicas, null);
+    }
+  }
+
+  /** Start the build Job (and its Dockerfile ConfigMap) for the release's image fingerprint. */
+  record StartBuild(String imageFingerprint) implements Step {}
+
+  /** Add this instance to the owners of a build another instance started (one build per image, shared). */
+  record AdoptBuild(String jobName) implements Step {}
+
+  /** Store the build's result on the Job, the namespace's cache of built images. */
+  record RecordBuildResult(String jobName, BuiltImage built) implements Step {}
+
+  /** Delete a failed build Job so a retry request can build again. */
+  record DeleteBuild(String jobName) implements Step {}
 
   /** Change replicas in place (scale down, or the live revision's replicas). */
   record Scale(int revision, int replicas, String why) implements Step {}
@@ -31,10 +54,19 @@ public sealed interface Step {
   /** Remember a rollback request that needed no pointer move (it named the current revision). */
   record RecordRollbackHandled(String request) implements Step {}
 
-  record RecordVerdict(int revision, Verdict verdict, String reason) implements Step {}
+  /** Write the revision's verdict; on its Deployment, or on its ConfigMap while it has none (a failed build). */
+  record RecordVerdict(int revision, Verdict verdict, String reason, ObjectKind on) implements Step {
+    public RecordVerdict(int revision, Verdict verdict, String reason) {
+      this(revision, verdict, reason, ObjectKind.DEPLOYMENT);
+    }
+  }
 
   /** A retry request: forget the revision's verdict so it is tried again, and remember the request. */
-  record ClearVerdict(int revision, String retryToken) implements Step {}
+  record ClearVerdict(int revision, String retryToken, ObjectKind on) implements Step {
+    public ClearVerdict(int revision, String retryToken) {
+      this(revision, retryToken, ObjectKind.DEPLOYMENT);
+    }
+  }
 
   /** Delete the revision's Deployment, Service and ConfigMap. */
   record Prune(int revision) implements Step {}

@@ -7,6 +7,7 @@ import io.ckan.operator.api.RolloutSpec;
 import io.ckan.operator.health.StatusShow;
 import io.ckan.operator.health.StatusShowProbe;
 import io.ckan.operator.health.Verification;
+import io.ckan.operator.plan.ObservedBuild;
 import io.ckan.operator.plan.ObservedRevision;
 import io.ckan.operator.plan.Plan;
 import io.ckan.operator.plan.PlanInput;
@@ -22,6 +23,7 @@ import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
@@ -39,6 +41,8 @@ import java.time.temporal.ChronoUnit;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
 import java.util.function.Consumer;
 
 /** observe -> validate -> plan -> apply -> report. All deciding happens in {@link Planner}. */
@@ -62,10 +66,18 @@ public class CkanInstanceReconciler implements Reconciler<CkanInstance> {
     InformerEventSource<Deployment, CkanInstance> deployments = informer(Deployment.class, context);
     InformerEventSource<Service, CkanInstance> services = informer(Service.class, context);
     InformerEventSource<ConfigMap, CkanInstance> configMaps = informer(ConfigMap.class, context);
+    // build Jobs are shared by the instances that need the same image: every owner hears about them
+    InformerEventSource<Job, CkanInstance> jobs = new InformerEventSource<>(
+        InformerEventSourceConfiguration.from(Job.class, CkanInstance.class)
+            .withName("job")
+            .withLabelSelector(Labels.MANAGED_SELECTOR + "," + Labels.COMPONENT + "=" + Labels.BUILD)
+            .withSecondaryToPrimaryMapper(CkanInstanceReconciler::allOwners)
+            .build(), context);
     sources.put(Deployment.class, deployments);
     sources.put(Service.class, services);
     sources.put(ConfigMap.class, configMaps);
-    return List.of(deployments, services, configMaps);
+    sources.put(Job.class, jobs);
+    return List.of(deployments, services, configMaps, jobs);
   }
 
   private static <R extends HasMetadata> InformerEventSource<R, CkanInstance> informer(Class<R> type,
@@ -75,6 +87,20 @@ public class CkanInstanceReconciler implements Reconciler<CkanInstance> {
         .withLabelSelector(Labels.MANAGED_SELECTOR)
         .withSecondaryToPrimaryMapper(Mappers.fromOwnerReferences(CkanInstance.class))
         .build(), context);
+  }
+
+  private static Set<ResourceID> allOwners(HasMetadata object) {
+    if (object.getMetadata().getOwnerReferences() == null) {
+      return Set.of();
+    }
+    return object.getMetadata().getOwnerReferences().stream().filter(o -> "CkanInstance".equals(o.getKind()))
+        .map(o -> new ResourceID(o.getName(), object.getMetadata().getNamespace())).collect(Collectors.toSet());
+  }
+
+  @SuppressWarnings("unchecked")
+  private <R extends HasMetadata> List<R> inNamespace(Class<R> type, String namespace) {
+    InformerEventSource<R, CkanInstance> source = (InformerEventSource<R, CkanInstance>) sources.get(type);
+    return source.list(namespace, r -> true).toList();
   }
 
   @Override
@@ -92,9 +118,14 @@ public class CkanInstanceReconciler implements Reconciler<CkanInstance> {
         : instance.getMetadata().getAnnotations();
     boolean paused = spec != null && Boolean.TRUE.equals(spec.paused)
         || "true".equalsIgnoreCase(annotations.get(Labels.PAUSED));
-    Plan plan = Planner.plan(new PlanInput(outcome, replicas, rollout, paused, observed.revisions(),
+    String namespace = instance.getMetadata().getNamespace();
+    Map<String, ObservedBuild> builds = BuildObserver.builds(inNamespace(Job.class, namespace),
+        instance.getMetadata().getUid(), job -> context.getClient().pods().inNamespace(namespace)
+            .withLabel("job-name", job).list().getItems());
+    Map<String, String> knownImages = BuildObserver.knownImages(inNamespace(Deployment.class, namespace));
+    Plan plan = Planner.plan(new PlanInput(namespace, outcome, replicas, rollout, paused, observed.revisions(),
         observed.pointer(), verify(instance, observed), annotations.get(Labels.ROLLBACK_TO),
-        annotations.get(Labels.RETRY), now));
+        annotations.get(Labels.RETRY), builds, knownImages, now));
 
     Release release = outcome instanceof ReleaseOutcome.Ready ready ? ready.release() : null;
     StepApplier applier = new StepApplier(context.getClient(), cacheFiller(), journal);

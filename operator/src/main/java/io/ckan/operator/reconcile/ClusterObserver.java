@@ -136,6 +136,12 @@ public final class ClusterObserver {
         verdictReason = da.get(Labels.VERDICT_REASON);
         retryHandled = da.get(Labels.RETRY_HANDLED);
         attemptStartedAt = parseInstant(da.get(Labels.ATTEMPT_STARTED_AT));
+      } else if (configMap != null) {
+        // a revision whose image build failed has no Deployment: its verdict lives on the config snapshot
+        Map<String, String> ca = annotations(configMap);
+        verdict = Verdict.parse(ca.get(Labels.VERDICT)).orElse(null);
+        verdictReason = ca.get(Labels.VERDICT_REASON);
+        retryHandled = ca.get(Labels.RETRY_HANDLED);
       }
       String plugins = a.get(Labels.PLUGINS);
       return new ObservedRevision(number, a.get(Labels.FINGERPRINT), a.get(Labels.IMAGE), a.get(Labels.CKAN_VERSION),

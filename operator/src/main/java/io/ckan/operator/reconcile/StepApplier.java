@@ -1,7 +1,10 @@
 package io.ckan.operator.reconcile;
 
 import io.ckan.operator.plan.Step;
+import io.ckan.operator.release.Dockerfile;
+import io.ckan.operator.release.ImageBuild;
 import io.ckan.operator.release.Release;
+import io.ckan.operator.resources.BuildObjects;
 import io.ckan.operator.resources.Labels;
 import io.ckan.operator.resources.Names;
 import io.ckan.operator.resources.Owner;
@@ -62,6 +65,22 @@ public final class StepApplier {
     } else if (step instanceof Step.Scale s) {
       patchDeployment(owner, s.revision(), Map.of("spec", Map.of("replicas", s.replicas())));
       note(owner, "scaled revision " + s.revision() + " to " + s.replicas() + " (" + s.why() + ")");
+    } else if (step instanceof Step.StartBuild b) {
+      startBuild(owner, release, b.imageFingerprint());
+    } else if (step instanceof Step.AdoptBuild a) {
+      adoptBuild(owner, a.jobName());
+    } else if (step instanceof Step.RecordBuildResult r) {
+      Map<String, Object> annotations = new LinkedHashMap<>();
+      annotations.put(Labels.BUILT_IMAGE, r.built().image());
+      annotations.put(Labels.RESOLVED_COMMITS, Serialization.asJson(new java.util.TreeMap<>(r.built().commits())));
+      listener.updated(client.batch().v1().jobs().inNamespace(owner.namespace()).withName(r.jobName())
+          .patch(MERGE, json(Map.of("metadata", Map.of("annotations", annotations)))));
+      note(owner, "build " + r.jobName() + " pushed " + r.built().image());
+    } else if (step instanceof Step.DeleteBuild d) {
+      client.batch().v1().jobs().inNamespace(owner.namespace()).withName(d.jobName())
+          .withPropagationPolicy(io.fabric8.kubernetes.api.model.DeletionPropagation.BACKGROUND).delete();
+      client.configMaps().inNamespace(owner.namespace()).withName(d.jobName()).delete();
+      note(owner, "deleted failed build " + d.jobName() + " for a retry");
     } else if (step instanceof Step.BringUp b) {
       patchDeployment(owner, b.revision(), Map.of(
           "metadata", Map.of("annotations", Map.of(Labels.ATTEMPT_STARTED_AT, now.toString())),
@@ -72,7 +91,7 @@ public final class StepApplier {
       annotations.put(Labels.VERDICT, null);
       annotations.put(Labels.VERDICT_REASON, null);
       annotations.put(Labels.RETRY_HANDLED, c.retryToken());
-      patchDeployment(owner, c.revision(), Map.of("metadata", Map.of("annotations", annotations)));
+      patchAnchor(owner, c.revision(), c.on(), Map.of("metadata", Map.of("annotations", annotations)));
       note(owner, "revision " + c.revision() + " verdict cleared by retry request '" + c.retryToken() + "'");
     } else if (step instanceof Step.RecordRollbackHandled r) {
       Map<String, Object> annotations = new LinkedHashMap<>();
@@ -84,7 +103,7 @@ public final class StepApplier {
       Map<String, String> annotations = new LinkedHashMap<>();
       annotations.put(Labels.VERDICT, v.verdict().value());
       annotations.put(Labels.VERDICT_REASON, v.reason());
-      patchDeployment(owner, v.revision(), Map.of("metadata", Map.of("annotations", annotations)));
+      patchAnchor(owner, v.revision(), v.on(), Map.of("metadata", Map.of("annotations", annotations)));
       note(owner, "revision " + v.revision() + " verdict " + v.verdict().value() + " (" + v.reason() + ")");
     } else if (step instanceof Step.MovePointer m) {
       movePointer(m, owner, now);
@@ -95,10 +114,11 @@ public final class StepApplier {
     }
   }
 
-  private void createRevision(Step.CreateRevision c, Owner owner, Release release, int progressDeadlineSeconds) {
-    if (release == null) {
+  private void createRevision(Step.CreateRevision c, Owner owner, Release spec, int progressDeadlineSeconds) {
+    if (spec == null) {
       throw new IllegalStateException("cannot create revision " + c.revision() + " without a release");
     }
+    Release release = c.built() == null ? spec : spec.withImage(c.built().image());
     // ConfigMap and Service first: the Deployment is the revision's anchor and needs its config to start.
     if (c.missing().contains(Step.ObjectKind.CONFIG_MAP)) {
       create(RevisionObjects.configMap(owner, c.revision(), release));
@@ -107,10 +127,17 @@ public final class StepApplier {
       create(RevisionObjects.service(owner, c.revision(), release));
     }
     if (c.missing().contains(Step.ObjectKind.DEPLOYMENT)) {
-      create(RevisionObjects.deployment(owner, c.revision(), release, c.replicas(), progressDeadlineSeconds));
+      Deployment deployment = RevisionObjects.deployment(owner, c.revision(), release, c.replicas(),
+          progressDeadlineSeconds);
+      if (c.built() != null && !c.built().commits().isEmpty()) {
+        deployment.getMetadata().getAnnotations().put(Labels.RESOLVED_COMMITS,
+            Serialization.asJson(new java.util.TreeMap<>(c.built().commits())));
+      }
+      create(deployment);
     }
     note(owner, "created revision " + c.revision() + " " + c.missing() + " (" + release.shortFingerprint() + ", "
-        + release.version() + ", " + release.image() + ")");
+        + release.version() + ", " + (release.image() == null ? "image " + release.build().tag() + " building"
+        : release.image()) + ")");
   }
 
   private void create(HasMetadata object) {
@@ -122,6 +149,48 @@ public final class StepApplier {
       }
       LOG.debug("{} {} already exists", object.getKind(), object.getMetadata().getName());
     }
+  }
+
+  private void patchAnchor(Owner owner, int revision, Step.ObjectKind on, Map<String, Object> patch) {
+    if (on == Step.ObjectKind.CONFIG_MAP) {
+      listener.updated(client.configMaps().inNamespace(owner.namespace())
+          .withName(Names.revision(owner.name(), revision)).patch(MERGE, json(patch)));
+    } else {
+      patchDeployment(owner, revision, patch);
+    }
+  }
+
+  private void startBuild(Owner owner, Release release, String imageFingerprint) {
+    ImageBuild build = release.build();
+    String name = Names.build(imageFingerprint);
+    String dockerfile = Dockerfile.render(build.baseImage(), build.ckanVersion(), build.extensions());
+    create(BuildObjects.dockerfile(owner, name, dockerfile, imageFingerprint));
+    create(BuildObjects.job(owner, name, new BuildObjects.BuildRequest(imageFingerprint, build.tag(),
+        build.extensions(), build.spec().builderOrDefault(), build.spec().pushSecret,
+        build.spec().timeoutSecondsOrDefault())));
+    note(owner, "build " + name + " started: image " + build.tag() + " (" + build.spec().builderOrDefault() + ")");
+  }
+
+  /** Joins a build another instance started: adds this instance as a (non-controller) owner of its objects. */
+  private void adoptBuild(Owner owner, String jobName) {
+    HasMetadata job = client.batch().v1().jobs().inNamespace(owner.namespace()).withName(jobName).get();
+    HasMetadata dockerfile = client.configMaps().inNamespace(owner.namespace()).withName(jobName).get();
+    for (HasMetadata object : java.util.Arrays.asList(job, dockerfile)) {
+      if (object == null || (object.getMetadata().getOwnerReferences() != null && object.getMetadata()
+          .getOwnerReferences().stream().anyMatch(o -> owner.uid().equals(o.getUid())))) {
+        continue;
+      }
+      java.util.List<io.fabric8.kubernetes.api.model.OwnerReference> owners = new java.util.ArrayList<>();
+      if (object.getMetadata().getOwnerReferences() != null) {
+        owners.addAll(object.getMetadata().getOwnerReferences());
+      }
+      owners.addAll(BuildObjects.ownerReferences(owner));
+      Map<String, Object> meta = new LinkedHashMap<>();
+      meta.put("resourceVersion", object.getMetadata().getResourceVersion());
+      meta.put("ownerReferences", owners);
+      listener.updated(client.resource(object).patch(MERGE, json(Map.of("metadata", meta))));
+    }
+    note(owner, "joined build " + jobName + " (one build per image in the namespace)");
   }
 
   private void patchDeployment(Owner owner, int revision, Map<String, Object> patch) {

@@ -14,6 +14,8 @@ import java.util.SortedMap;
  * @param imagePinned      whether {@link #image()} names a digest
  * @param plugins          ckan.plugins in load order, envvars last
  * @param env              environment of the CKAN container (non-secret), sorted by name
+ * @param build            the image build, when the image is built by the operator ({@link #image()} is then null
+ *                         until the build pushed it)
  */
 public record Release(
     String fingerprint,
@@ -23,7 +25,14 @@ public record Release(
     boolean imagePinned,
     List<String> plugins,
     SortedMap<String, String> env,
-    ResourceRequirements resources) {
+    ResourceRequirements resources,
+    ImageBuild build) {
+
+  /** The same release running the image the build pushed. */
+  public Release withImage(String builtImage) {
+    return new Release(fingerprint, imageFingerprint, version, builtImage, builtImage.contains("@sha256:"), plugins,
+        env, resources, build);
+  }
 
   public String shortFingerprint() {
     return Fingerprint.short12(fingerprint);

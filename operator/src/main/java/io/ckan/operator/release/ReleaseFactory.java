@@ -30,14 +30,20 @@ public final class ReleaseFactory {
     String imageFingerprint = Fingerprint.of(imageInputs(base, spec.version, extensions));
 
     String image;
+    ImageBuild build = null;
     if (spec.image != null && spec.image.prebuilt != null) {
       image = spec.image.prebuilt;
     } else if (extensions.isEmpty()) {
       image = base;
+    } else if (spec.build == null || spec.build.registry == null) {
+      return new ReleaseOutcome.Blocked("BuildRegistryMissing",
+          "spec.extensions needs a release image: set spec.build.registry (and spec.build.pushSecret) so the operator "
+              + "builds it, or build it in CI and set spec.image.prebuilt to repository@sha256:<digest>");
     } else {
-      return new ReleaseOutcome.Blocked("ImageBuildUnavailable",
-          "spec.extensions needs a release image, and in-cluster image builds are not available in this operator "
-              + "version: build the image in CI and set spec.image.prebuilt to repository@sha256:<digest>");
+      image = null;
+      List<ExtensionSpec> sorted = extensions.stream().sorted(Comparator.comparing(e -> e.name)).toList();
+      build = new ImageBuild(base, spec.version, sorted, spec.build.registry + ":" + spec.version + "-"
+          + Fingerprint.short12(imageFingerprint), spec.build);
     }
     List<String> plugins = effectivePlugins(spec.plugins);
     SortedMap<String, String> env = new TreeMap<>();
@@ -48,14 +54,14 @@ public final class ReleaseFactory {
 
     Map<String, Object> runs = new LinkedHashMap<>();
     runs.put("version", spec.version);
-    runs.put("image", image);
+    runs.put("image", image == null ? "built:" + imageFingerprint : image);
     runs.put("plugins", plugins);
     runs.put("env", env);
     runs.put("resources", canonicalResources(spec.resources));
     runs.put("imageFingerprint", imageFingerprint);
     String fingerprint = Fingerprint.of(runs);
     return new ReleaseOutcome.Ready(new Release(fingerprint, imageFingerprint, spec.version, image,
-        image.contains("@sha256:"), plugins, env, spec.resources));
+        image != null && image.contains("@sha256:"), plugins, env, spec.resources, build));
   }
 
   /** The spec's plugin order, with {@code envvars} moved (or added) last, as ckanext-envvars requires. */
@@ -79,6 +85,9 @@ public final class ReleaseFactory {
       if (e.git != null) {
         ext.put("gitUrl", e.git.url);
         ext.put("gitRef", e.git.ref);
+        if (Boolean.TRUE.equals(e.git.allowFloatingRef)) {
+          ext.put("allowFloatingRef", true);
+        }
       }
       if (e.requirementsFile != null) {
         ext.put("requirementsFile", e.requirementsFile);
@@ -89,6 +98,7 @@ public final class ReleaseFactory {
     inputs.put("base", base);
     inputs.put("version", version);
     inputs.put("extensions", canonical);
+    inputs.put("recipe", ImageBuild.RECIPE_VERSION);
     return inputs;
   }
 

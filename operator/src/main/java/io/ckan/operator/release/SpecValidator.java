@@ -31,6 +31,7 @@ public final class SpecValidator {
   private static final Pattern IMAGE = Pattern.compile(Patterns.IMAGE);
   private static final Pattern IMAGE_BY_DIGEST = Pattern.compile(Patterns.IMAGE_BY_DIGEST);
   private static final Pattern REPOSITORY = Pattern.compile(Patterns.REPOSITORY);
+  private static final Pattern PROJECT_NAME = Pattern.compile("^[A-Za-z0-9]([A-Za-z0-9._-]{0,98}[A-Za-z0-9])?$");
   private static final Pattern OBJECT_NAME = Pattern.compile(Patterns.OBJECT_NAME);
 
   /** Options whose values are credentials: they must come from a Secret, never from spec.config. */
@@ -88,6 +89,7 @@ public final class SpecValidator {
       return provided;
     }
     Set<String> names = new HashSet<>();
+    Set<String> eggs = new HashSet<>();
     for (int i = 0; i < extensions.size(); i++) {
       ExtensionSpec ext = extensions.get(i);
       String at = "spec.extensions[" + i + "]";
@@ -109,6 +111,18 @@ public final class SpecValidator {
       if (ext.git != null) {
         validateGit(ext.git, at + ".git", errors);
       }
+      if (ext.requirementsFile != null && ext.pip != null) {
+        errors.add(new FieldError(at + ".requirementsFile", "applies to git sources only; a PyPI package "
+            + "declares its own dependencies"));
+      }
+      if (ext.git != null && ext.git.url != null && GIT_URL.matcher(ext.git.url).matches()) {
+        String egg = eggOf(ext.git.url);
+        if (!PROJECT_NAME.matcher(egg).matches()) {
+          errors.add(new FieldError(at + ".git.url", "must end in a Python project name (got '" + egg + "')"));
+        } else if (!eggs.add(egg.toLowerCase(Locale.ROOT).replace('_', '-').replace('.', '-'))) {
+          errors.add(new FieldError(at + ".git.url", "installs project '" + egg + "', like another extension"));
+        }
+      }
       if (ext.requirementsFile != null && (!RELATIVE_PATH.matcher(ext.requirementsFile).matches()
           || ext.requirementsFile.contains(".."))) {
         errors.add(new FieldError(at + ".requirementsFile",
@@ -126,6 +140,13 @@ public final class SpecValidator {
       }
     }
     return provided;
+  }
+
+  /** The project pip installs from a git URL: its last path segment without .git. */
+  static String eggOf(String url) {
+    String path = url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
+    String last = path.substring(path.lastIndexOf('/') + 1);
+    return last.endsWith(".git") ? last.substring(0, last.length() - 4) : last;
   }
 
   private static void validateGit(GitSource git, String at, List<FieldError> errors) {

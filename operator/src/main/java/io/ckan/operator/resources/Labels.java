@@ -17,6 +17,7 @@ public final class Labels {
   public static final String APP = "ckan";
   public static final String OPERATOR = "ckan-operator";
   public static final String WEB = "web";
+  public static final String BUILD = "build";
   public static final String POINTER = "pointer";
 
   /** Selects everything this operator manages; the informers use it. */
@@ -27,6 +28,8 @@ public final class Labels {
   public static final String IMAGE_FINGERPRINT = "ckan.io/image-fingerprint";
   public static final String CKAN_VERSION = "ckan.io/version";
   public static final String IMAGE = "ckan.io/image";
+  /** Where the revision's image comes from: build (the operator built it), prebuilt, or base. */
+  public static final String IMAGE_SOURCE = "ckan.io/image-source";
   /** The revision's verdict, written once it is known: Stable, Failed, RolledBack. */
   public static final String VERDICT = "ckan.io/verdict";
   public static final String VERDICT_REASON = "ckan.io/verdict-reason";
@@ -37,6 +40,15 @@ public final class Labels {
   public static final String ATTEMPT_STARTED_AT = "ckan.io/attempt-started-at";
   /** The last `ckan.io/retry` token acted on for this revision. */
   public static final String RETRY_HANDLED = "ckan.io/retry-handled";
+
+  /** JSON map extension name -> commit its git ref resolved to, on revisions and build Jobs. */
+  public static final String RESOLVED_COMMITS = "ckan.io/resolved-commits";
+  /** On build Jobs: the pushed image (repository@sha256:...), once the build succeeded. */
+  public static final String BUILT_IMAGE = "ckan.io/built-image";
+  /** On build Jobs: the tag the image was pushed under. */
+  public static final String IMAGE_TAG = "ckan.io/image-tag";
+  /** On build Jobs: the first 12 hex digits of the image fingerprint (labels are at most 63 characters). */
+  public static final String IMAGE_FP12 = "ckan.io/image-fp12";
 
   // annotations on the pointer Service
   public static final String SWITCHED_AT = "ckan.io/switched-at";

@@ -11,4 +11,12 @@ public final class Names {
   public static String revision(String instance, int revision) {
     return instance + "-r" + revision;
   }
+
+  /**
+   * The build Job (and Dockerfile ConfigMap) of an image fingerprint. Named by the image, not the instance: every
+   * instance of the namespace that needs this image shares the one build.
+   */
+  public static String build(String imageFingerprint) {
+    return "ckan-build-" + imageFingerprint.substring(0, 12);
+  }
 }

@@ -27,13 +27,19 @@ public final class RevisionObjects {
   public static final int CKAN_PORT = 5000;
   public static final int SERVICE_PORT = 80;
   public static final String STATUS_PATH = "/api/3/action/status_show";
+  public static final long CKAN_UID = 503;
+  public static final long CKAN_GID = 502;
 
   public static Map<String, String> annotations(Release release) {
     Map<String, String> annotations = new LinkedHashMap<>();
     annotations.put(Labels.FINGERPRINT, release.fingerprint());
     annotations.put(Labels.IMAGE_FINGERPRINT, release.imageFingerprint());
     annotations.put(Labels.CKAN_VERSION, release.version());
-    annotations.put(Labels.IMAGE, release.image());
+    if (release.image() != null) {
+      annotations.put(Labels.IMAGE, release.image());
+    }
+    annotations.put(Labels.IMAGE_SOURCE, release.build() != null ? "build" : release.imagePinned() ? "prebuilt"
+        : "base");
     annotations.put(Labels.PLUGINS, String.join(",", release.plugins()));
     return annotations;
   }
@@ -80,6 +86,10 @@ public final class RevisionObjects {
               .withEnableServiceLinks(false)
               .withNewSecurityContext()
                 .withRunAsNonRoot(true)
+                // the ckan-base images' `ckan` user and `ckan-sys` group; numeric, so the kubelet can check non-root
+                .withRunAsUser(CKAN_UID)
+                .withRunAsGroup(CKAN_GID)
+                .withFsGroup(CKAN_GID)
                 .withNewSeccompProfile().withType("RuntimeDefault").endSeccompProfile()
               .endSecurityContext()
               .addNewContainer()

@@ -108,12 +108,30 @@ class ReleaseFactoryTest {
   }
 
   @Test
-  void extensionsWithoutAPrebuiltImageAreBlockedUntilBuildsExist() {
+  void extensionsWithoutAPrebuiltImageNeedABuildRegistry() {
     CkanInstanceSpec spec = SpecValidatorTest.valid();
     spec.image = null;
-    ReleaseOutcome outcome = ReleaseFactory.from(spec);
-    ReleaseOutcome.Blocked blocked = assertInstanceOf(ReleaseOutcome.Blocked.class, outcome);
-    assertEquals("ImageBuildUnavailable", blocked.reason());
+    ReleaseOutcome.Blocked blocked = assertInstanceOf(ReleaseOutcome.Blocked.class, ReleaseFactory.from(spec));
+    assertEquals("BuildRegistryMissing", blocked.reason());
+    assertTrue(blocked.message().contains("spec.build.registry"));
     assertTrue(blocked.message().contains("spec.image.prebuilt"));
+  }
+
+  @Test
+  void extensionsWithARegistryAreBuiltAndTaggedByImageFingerprint() {
+    CkanInstanceSpec spec = SpecValidatorTest.valid();
+    spec.image = null;
+    spec.build = new io.ckan.operator.api.BuildSpec();
+    spec.build.registry = "registry.example.org:5000/ckan/portal";
+    Release r = release(spec);
+    assertEquals(null, r.image(), "known only once the build pushed it");
+    assertEquals("registry.example.org:5000/ckan/portal:2.11.5-" + r.imageFingerprint().substring(0, 12),
+        r.build().tag());
+    assertEquals(List.of("dcat", "harvest"), r.build().extensions().stream().map(e -> e.name).toList());
+    CkanInstanceSpec sameAgain = SpecValidatorTest.valid();
+    sameAgain.image = null;
+    sameAgain.build = spec.build;
+    Collections.reverse(sameAgain.extensions);
+    assertEquals(r.fingerprint(), release(sameAgain).fingerprint(), "same inputs, same release, any order");
   }
 }

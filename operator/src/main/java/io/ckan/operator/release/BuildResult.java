@@ -1,0 +1,84 @@
+package io.ckan.operator.release;
+
+import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import io.ckan.operator.api.Patterns;
+import java.util.Collections;
+import java.util.Iterator;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.SortedMap;
+import java.util.TreeMap;
+import java.util.regex.Pattern;
+
+/**
+ * What a successful build Job reports in its termination message, one line of JSON:
+ * {@code {"digest":"sha256:<64hex>","commits":{"<extension>":"<40hex>",...}}}.
+ *
+ * @param digest  the pushed image's manifest digest
+ * @param commits extension name -> the commit its git ref resolved to (git extensions only), sorted by name
+ */
+public record BuildResult(String digest, Map<String, String> commits) {
+
+  private static final Pattern DIGEST = Pattern.compile("^sha256:[a-f0-9]{64}$");
+  private static final Pattern COMMIT = Pattern.compile(Patterns.COMMIT);
+  private static final Pattern NAME = Pattern.compile(Patterns.EXTENSION_NAME);
+  private static final Set<String> FIELDS = Set.of("digest", "commits");
+  private static final ObjectMapper STRICT = JsonMapper.builder()
+      .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+      .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+      .build();
+
+  public BuildResult {
+    commits = Collections.unmodifiableSortedMap(new TreeMap<>(commits));
+  }
+
+  /** Strict: anything but exactly that shape (no other fields, no trailing text) is empty, a failed build. */
+  public static Optional<BuildResult> parse(String terminationMessage) {
+    if (terminationMessage == null || terminationMessage.isBlank()) {
+      return Optional.empty();
+    }
+    JsonNode root;
+    try {
+      root = STRICT.readTree(terminationMessage.strip());
+    } catch (Exception e) {
+      return Optional.empty();
+    }
+    if (root == null || !root.isObject() || root.size() != FIELDS.size()) {
+      return Optional.empty();
+    }
+    for (Iterator<String> names = root.fieldNames(); names.hasNext(); ) {
+      if (!FIELDS.contains(names.next())) {
+        return Optional.empty();
+      }
+    }
+    JsonNode digest = root.get("digest");
+    JsonNode commits = root.get("commits");
+    if (!digest.isTextual() || !DIGEST.matcher(digest.textValue()).matches() || !commits.isObject()) {
+      return Optional.empty();
+    }
+    SortedMap<String, String> resolved = new TreeMap<>();
+    for (Iterator<Map.Entry<String, JsonNode>> it = commits.fields(); it.hasNext(); ) {
+      Map.Entry<String, JsonNode> entry = it.next();
+      JsonNode commit = entry.getValue();
+      if (!NAME.matcher(entry.getKey()).matches() || !commit.isTextual()
+          || !COMMIT.matcher(commit.textValue()).matches()) {
+        return Optional.empty();
+      }
+      resolved.put(entry.getKey(), commit.textValue());
+    }
+    return Optional.of(new BuildResult(digest.textValue(), resolved));
+  }
+
+  /** {@code registry.example.org/ckan/portal:2.11.5-abc} + digest -> {@code registry.example.org/ckan/portal@digest}. */
+  public static String imageRef(String tag, String digest) {
+    if (digest == null || !DIGEST.matcher(digest).matches()) {
+      throw new IllegalArgumentException("not an image digest: " + digest);
+    }
+    return ImageTag.repository(tag) + "@" + digest;
+  }
+}

@@ -1,0 +1,268 @@
+package io.ckan.operator.release;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.ckan.operator.api.ExtensionSpec;
+import io.ckan.operator.api.GitSource;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.function.Consumer;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.MethodSource;
+
+class DockerfileTest {
+
+  static ExtensionSpec pip(String name, String pin) {
+    ExtensionSpec e = new ExtensionSpec();
+    e.name = name;
+    e.pip = pin;
+    return e;
+  }
+
+  static ExtensionSpec git(String name, String url, String ref, String requirementsFile) {
+    ExtensionSpec e = new ExtensionSpec();
+    e.name = name;
+    e.git = new GitSource();
+    e.git.url = url;
+    e.git.ref = ref;
+    e.requirementsFile = requirementsFile;
+    return e;
+  }
+
+  // real extensions at real pins (ckanext-dcat v2.4.4 release, ckanext-scheming 3.1.0 on PyPI; ckanext-harvest keeps
+  // its requirements in pip-requirements.txt, ckanext-spatial in requirements.txt)
+  static final ExtensionSpec DCAT = pip("dcat", "ckanext-dcat==2.4.4");
+  static final ExtensionSpec HARVEST =
+      git("harvest", "https://github.com/ckan/ckanext-harvest.git", "v1.6.3", "pip-requirements.txt");
+  static final ExtensionSpec SCHEMING = pip("scheming", "ckanext-scheming==3.1.0");
+  static final ExtensionSpec SPATIAL =
+      git("spatial", "https://github.com/ckan/ckanext-spatial", "v2.3.2", "requirements.txt");
+
+  static final String DCAT_AND_HARVEST = """
+      FROM ckan/ckan-base:2.11.5
+      LABEL io.ckan.version="2.11.5"
+      # Rendered by ckan-operator from spec.extensions: one layer per extension, in name order.
+      # ckanext-envvars ships with the ckan-base image and is not installed again.
+      # Installs run as root: site-packages (/usr/local) belongs to ckan-sys and $PIP_SRC to ckan.
+      USER root
+      RUN pip install --no-cache-dir 'ckanext-dcat==2.4.4'
+      ARG CKAN_EXT_HARVEST_COMMIT
+      RUN pip install --no-cache-dir -e "git+https://github.com/ckan/ckanext-harvest.git@${CKAN_EXT_HARVEST_COMMIT:?}#egg=ckanext-harvest" \\
+       && pip install --no-cache-dir -r "${PIP_SRC}/ckanext-harvest/pip-requirements.txt"
+      # Each install resolves alone; fail the build when the installed requirements conflict.
+      RUN pip check
+      USER 503:502
+      """;
+
+  static final String SCHEMING_AND_SPATIAL = """
+      FROM ckan/ckan-base:2.10.10
+      LABEL io.ckan.version="2.10.10"
+      # Rendered by ckan-operator from spec.extensions: one layer per extension, in name order.
+      # ckanext-envvars ships with the ckan-base image and is not installed again.
+      # Installs run as root: site-packages (/usr/local) belongs to ckan-sys and $PIP_SRC to ckan.
+      USER root
+      RUN pip install --no-cache-dir 'ckanext-scheming==3.1.0'
+      ARG CKAN_EXT_SPATIAL_COMMIT
+      RUN pip install --no-cache-dir -e "git+https://github.com/ckan/ckanext-spatial@${CKAN_EXT_SPATIAL_COMMIT:?}#egg=ckanext-spatial" \\
+       && pip install --no-cache-dir -r "${PIP_SRC}/ckanext-spatial/requirements.txt"
+      # Each install resolves alone; fail the build when the installed requirements conflict.
+      RUN pip check
+      USER 503:502
+      """;
+
+  static final String ALL_FOUR = """
+      FROM registry.example.org/mirror/ckan-base:2.11.5@sha256:%s
+      LABEL io.ckan.version="2.11.5"
+      # Rendered by ckan-operator from spec.extensions: one layer per extension, in name order.
+      # ckanext-envvars ships with the ckan-base image and is not installed again.
+      # Installs run as root: site-packages (/usr/local) belongs to ckan-sys and $PIP_SRC to ckan.
+      USER root
+      RUN pip install --no-cache-dir 'ckanext-dcat==2.4.4'
+      ARG CKAN_EXT_HARVEST_COMMIT
+      RUN pip install --no-cache-dir -e "git+https://github.com/ckan/ckanext-harvest.git@${CKAN_EXT_HARVEST_COMMIT:?}#egg=ckanext-harvest" \\
+       && pip install --no-cache-dir -r "${PIP_SRC}/ckanext-harvest/pip-requirements.txt"
+      RUN pip install --no-cache-dir 'ckanext-scheming==3.1.0'
+      ARG CKAN_EXT_SPATIAL_COMMIT
+      RUN pip install --no-cache-dir -e "git+https://github.com/ckan/ckanext-spatial@${CKAN_EXT_SPATIAL_COMMIT:?}#egg=ckanext-spatial" \\
+       && pip install --no-cache-dir -r "${PIP_SRC}/ckanext-spatial/requirements.txt"
+      # Each install resolves alone; fail the build when the installed requirements conflict.
+      RUN pip check
+      USER 503:502
+      """.formatted("a".repeat(64));
+
+  static final String NO_EXTENSIONS = """
+      FROM ckan/ckan-base:2.11.5
+      LABEL io.ckan.version="2.11.5"
+      # Rendered by ckan-operator from spec.extensions: one layer per extension, in name order.
+      # ckanext-envvars ships with the ckan-base image and is not installed again.
+      # Installs run as root: site-packages (/usr/local) belongs to ckan-sys and $PIP_SRC to ckan.
+      USER root
+      # Each install resolves alone; fail the build when the installed requirements conflict.
+      RUN pip check
+      USER 503:502
+      """;
+
+  record Case(String base, String version, List<ExtensionSpec> extensions, String expected,
+      List<String> gitArgs) {}
+
+  static Stream<Arguments> sets() {
+    return Stream.of(
+        Arguments.of("dcat from PyPI + harvest from git", new Case("ckan/ckan-base:2.11.5", "2.11.5",
+            List.of(HARVEST, DCAT), DCAT_AND_HARVEST, List.of("CKAN_EXT_HARVEST_COMMIT"))),
+        Arguments.of("scheming from PyPI + spatial from git (2.10)", new Case("ckan/ckan-base:2.10.10", "2.10.10",
+            List.of(SPATIAL, SCHEMING), SCHEMING_AND_SPATIAL, List.of("CKAN_EXT_SPATIAL_COMMIT"))),
+        Arguments.of("all four, base pinned by digest", new Case(
+            "registry.example.org/mirror/ckan-base:2.11.5@sha256:" + "a".repeat(64), "2.11.5",
+            List.of(SPATIAL, DCAT, SCHEMING, HARVEST), ALL_FOUR,
+            List.of("CKAN_EXT_HARVEST_COMMIT", "CKAN_EXT_SPATIAL_COMMIT"))),
+        Arguments.of("no extensions", new Case("ckan/ckan-base:2.11.5", "2.11.5", List.of(), NO_EXTENSIONS,
+            List.of())));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("sets")
+  void rendersTheExpectedText(String what, Case c) {
+    assertEquals(c.expected(), Dockerfile.render(c.base(), c.version(), c.extensions()));
+    assertEquals(c.gitArgs(), Dockerfile.gitBuildArgs(c.extensions()));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("sets")
+  void sameTextWhateverTheInputOrder(String what, Case c) {
+    List<ExtensionSpec> reversed = new ArrayList<>(c.extensions());
+    Collections.reverse(reversed);
+    List<ExtensionSpec> rotated = new ArrayList<>(c.extensions());
+    Collections.rotate(rotated, 1);
+    String expected = Dockerfile.render(c.base(), c.version(), c.extensions());
+    assertEquals(expected, Dockerfile.render(c.base(), c.version(), reversed));
+    assertEquals(expected, Dockerfile.render(c.base(), c.version(), rotated));
+    assertEquals(Dockerfile.gitBuildArgs(c.extensions()), Dockerfile.gitBuildArgs(reversed));
+  }
+
+  /** Outside single- or double-quoted words, no value from the spec appears: only our text and ARG names. */
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("sets")
+  void userTokensOnlyInsideQuotedPipArguments(String what, Case c) {
+    String text = Dockerfile.render(c.base(), c.version(), c.extensions());
+    List<String> tokens = new ArrayList<>();
+    for (ExtensionSpec e : c.extensions()) {
+      tokens.add(e.name);
+      if (e.pip != null) {
+        tokens.add(e.pip);
+      } else {
+        tokens.add(e.git.url);
+        tokens.add(e.git.ref);
+        tokens.add(Dockerfile.eggName(e.git.url));
+      }
+      if (e.requirementsFile != null) {
+        tokens.add(e.requirementsFile);
+      }
+    }
+    for (String line : text.split("\n")) {
+      if (line.startsWith("FROM ") || line.startsWith("#")) {
+        continue;
+      }
+      String unquoted = line.replaceAll("'[^']*'", "''").replaceAll("\"[^\"]*\"", "\"\"");
+      for (String token : tokens) {
+        assertFalse(unquoted.contains(token), () -> "'" + token + "' unquoted in: " + line);
+      }
+      if (line.startsWith("RUN ")) {
+        assertFalse(line.matches(".*\\$\\{(?!CKAN_EXT_[A-Z0-9_]+_COMMIT:\\?\\}|PIP_SRC\\}).*"),
+            () -> "only our ARGs and PIP_SRC are expanded in: " + line);
+      }
+    }
+    // refs are never in the text: they are resolved to commits and passed as build args
+    c.extensions().stream().filter(e -> e.git != null)
+        .forEach(e -> assertFalse(text.contains("@" + e.git.ref), e.git.ref));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("sets")
+  void runsAsTheNonRootCkanUserLast(String what, Case c) {
+    List<String> lines = Dockerfile.render(c.base(), c.version(), c.extensions()).lines().toList();
+    assertEquals("USER 503:502", lines.get(lines.size() - 1));
+    assertEquals("RUN pip check", lines.get(lines.size() - 2));
+    assertTrue(lines.get(0).startsWith("FROM " + c.base()));
+    assertTrue(lines.stream().noneMatch(l -> l.contains("ckanext-envvars") && l.startsWith("RUN")));
+  }
+
+  @ParameterizedTest(name = "{0} -> {1}")
+  @CsvSource({
+      "dcat, CKAN_EXT_DCAT_COMMIT",
+      "dcat-ap, CKAN_EXT_DCAT_AP_COMMIT",
+      "x2, CKAN_EXT_X2_COMMIT",
+      "a-b-c-1, CKAN_EXT_A_B_C_1_COMMIT"})
+  void argNames(String name, String arg) {
+    assertEquals(arg, Dockerfile.argName(name));
+  }
+
+  @ParameterizedTest(name = "{0} -> {1}")
+  @CsvSource({
+      "https://github.com/ckan/ckanext-harvest.git, ckanext-harvest",
+      "https://github.com/ckan/ckanext-spatial, ckanext-spatial",
+      "https://github.com/ckan/ckanext-spatial/, ckanext-spatial",
+      "https://gitlab.example.org:8443/group/sub/ckanext_Foo.Bar.git, ckanext-foo-bar",
+      "https://git.example.org/ckanext-x__y, ckanext-x-y"})
+  void eggNames(String url, String egg) {
+    assertEquals(egg, Dockerfile.eggName(url));
+  }
+
+  static Stream<Arguments> rejected() {
+    return Stream.of(
+        Arguments.of("pip pin with a quote", (Consumer<List<ExtensionSpec>>) l ->
+            l.add(pip("evil", "ckanext-dcat==2.4.4'; rm -rf /"))),
+        Arguments.of("unpinned pip requirement", (Consumer<List<ExtensionSpec>>) l ->
+            l.add(pip("dcat2", "ckanext-dcat>=2"))),
+        Arguments.of("name with shell characters", (Consumer<List<ExtensionSpec>>) l ->
+            l.add(pip("a;b", "ckanext-dcat==2.4.4"))),
+        Arguments.of("git URL with a command substitution", (Consumer<List<ExtensionSpec>>) l ->
+            l.add(git("evil", "https://github.com/$(id)/x", "v1", null))),
+        Arguments.of("plain http git URL", (Consumer<List<ExtensionSpec>>) l ->
+            l.add(git("evil", "http://github.com/ckan/ckanext-harvest", "v1", null))),
+        Arguments.of("git URL whose last segment is no project name", (Consumer<List<ExtensionSpec>>) l ->
+            l.add(git("tilde", "https://github.com/ckan/~ckanext", "v1", null))),
+        Arguments.of("requirements file outside the tree", (Consumer<List<ExtensionSpec>>) l ->
+            l.add(git("up", "https://github.com/ckan/ckanext-up", "v1", "docs/../../etc/passwd"))),
+        Arguments.of("requirements file on a pip source", (Consumer<List<ExtensionSpec>>) l -> {
+          ExtensionSpec e = pip("dcat3", "ckanext-dcat==2.4.4");
+          e.requirementsFile = "requirements.txt";
+          l.add(e);
+        }),
+        Arguments.of("both sources", (Consumer<List<ExtensionSpec>>) l -> {
+          ExtensionSpec e = git("both", "https://github.com/ckan/ckanext-both", "v1", null);
+          e.pip = "ckanext-both==1.0";
+          l.add(e);
+        }),
+        Arguments.of("no source", (Consumer<List<ExtensionSpec>>) l -> {
+          ExtensionSpec e = new ExtensionSpec();
+          e.name = "none";
+          l.add(e);
+        }),
+        Arguments.of("duplicate name", (Consumer<List<ExtensionSpec>>) l -> l.add(pip("dcat", "ckanext-x==1.0"))));
+  }
+
+  @ParameterizedTest(name = "rejects {0}")
+  @MethodSource("rejected")
+  void rejectsWhatValidationShouldHaveStopped(String what, Consumer<List<ExtensionSpec>> change) {
+    List<ExtensionSpec> extensions = new ArrayList<>(List.of(DCAT, HARVEST));
+    change.accept(extensions);
+    assertThrows(IllegalArgumentException.class, () -> Dockerfile.render("ckan/ckan-base:2.11.5", "2.11.5",
+        extensions));
+  }
+
+  @Test
+  void rejectsUnsafeBaseImageAndVersion() {
+    assertThrows(IllegalArgumentException.class,
+        () -> Dockerfile.render("ckan/ckan-base:2.11.5\nRUN id", "2.11.5", List.of()));
+    assertThrows(IllegalArgumentException.class,
+        () -> Dockerfile.render("ckan/ckan-base:2.11.5", "2.11.5\"", List.of()));
+  }
+}
