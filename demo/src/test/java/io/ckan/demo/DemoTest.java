@@ -17,6 +17,8 @@ class DemoTest {
     String out = buffer.toString(StandardCharsets.UTF_8);
     assertEquals(0, code, out);
     assertTrue(out.contains("pointer set to revision 1"), out);
+    assertTrue(out.contains("started: image registry.example.org/ckan/portal:2.11.5-"), out);
+    assertTrue(out.contains("image builds: 1 "), out);
     assertTrue(out.contains("pointer moved from revision 1 to revision 2"), out);
     assertTrue(out.contains("scaled revision 2 to 3 (spec.replicas changed (in place))"), out);
     assertTrue(out.contains("InvalidSpec") || out.contains("spec.extensions[0].pip"), out);

@@ -2,9 +2,14 @@ package io.ckan.operator.cli;
 
 import io.ckan.operator.api.CkanInstance;
 import io.ckan.operator.api.RolloutSpec;
+import io.ckan.operator.release.Dockerfile;
+import io.ckan.operator.release.ImageBuild;
+import io.ckan.operator.release.ImageTag;
 import io.ckan.operator.release.Release;
 import io.ckan.operator.release.ReleaseFactory;
 import io.ckan.operator.release.ReleaseOutcome;
+import io.ckan.operator.resources.BuildObjects;
+import io.ckan.operator.resources.Names;
 import io.ckan.operator.resources.Owner;
 import io.ckan.operator.resources.PointerService;
 import io.ckan.operator.resources.RevisionObjects;
@@ -14,6 +19,7 @@ import java.io.InputStream;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -73,14 +79,27 @@ final class RenderCommand {
     RolloutSpec rollout = instance.getSpec().rollout == null ? new RolloutSpec() : instance.getSpec().rollout;
     int replicas = instance.getSpec().replicas == null ? 1 : instance.getSpec().replicas;
     out.println("# ckan-operator render: revision " + revision + " of " + namespace + "/" + owner.name());
-    out.println("# fingerprint " + release.fingerprint() + ", image " + release.image()
-        + (release.imagePinned() ? "" : " (NOT pinned by digest)"));
-    out.println("# plugins: " + String.join(" ", release.plugins()));
-    List<HasMetadata> objects = List.of(
+    List<HasMetadata> objects = new ArrayList<>();
+    if (release.build() != null) {
+      ImageBuild build = release.build();
+      String name = Names.build(release.imageFingerprint());
+      out.println("# image: built in the cluster by job/" + name + " and pushed as " + build.tag()
+          + "; the Deployment runs the pushed digest");
+      objects.add(BuildObjects.dockerfile(owner, name, Dockerfile.render(build.baseImage(), build.ckanVersion(),
+          build.extensions()), release.imageFingerprint()));
+      objects.add(BuildObjects.job(owner, name, new BuildObjects.BuildRequest(release.imageFingerprint(), build.tag(),
+          build.extensions(), build.spec().builderOrDefault(), build.spec().pushSecret,
+          build.spec().timeoutSecondsOrDefault())));
+      release = release.withImage(ImageTag.repository(build.tag()) + "@sha256:<digest pushed by job/" + name + ">");
+    } else {
+      out.println("# image " + release.image() + (release.imagePinned() ? "" : " (NOT pinned by digest)"));
+    }
+    out.println("# fingerprint " + release.fingerprint() + ", plugins: " + String.join(" ", release.plugins()));
+    objects.addAll(List.of(
         RevisionObjects.configMap(owner, revision, release),
         RevisionObjects.service(owner, revision, release),
         RevisionObjects.deployment(owner, revision, release, replicas, rollout.progressDeadlineSecondsOrDefault()),
-        PointerService.build(owner, revision, Map.of()));
+        PointerService.build(owner, revision, Map.of())));
     for (HasMetadata object : objects) {
       out.print(Serialization.asYaml(object));
     }

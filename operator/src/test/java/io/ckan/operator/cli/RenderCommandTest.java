@@ -26,7 +26,7 @@ class RenderCommandTest {
 
   @Test
   void rendersTheRevisionObjectsOfAnExample() throws Exception {
-    assertEquals(0, render("render", "-f", "../examples/pinned-extensions.yaml", "--revision", "3"));
+    assertEquals(0, render("render", "-f", "../examples/prebuilt-image.yaml", "--revision", "3"));
     List<HasMetadata> objects = Serialization.unmarshal(out.toString(StandardCharsets.UTF_8));
     assertEquals(List.of("ConfigMap/portal-r3", "Service/portal-r3", "Deployment/portal-r3", "Service/portal"),
         objects.stream().map(o -> o.getKind() + "/" + o.getMetadata().getName()).toList());
@@ -37,6 +37,21 @@ class RenderCommandTest {
     assertTrue(d.getSpec().getTemplate().getSpec().getSecurityContext().getRunAsNonRoot());
     assertEquals(List.of("ALL"), d.getSpec().getTemplate().getSpec().getContainers().get(0).getSecurityContext()
         .getCapabilities().getDrop());
+  }
+
+  @Test
+  void aBuiltReleaseShowsItsDockerfileAndBuildJob() throws Exception {
+    assertEquals(0, render("render", "-f", "../examples/pinned-extensions.yaml"));
+    List<HasMetadata> objects = Serialization.unmarshal(out.toString(StandardCharsets.UTF_8));
+    io.fabric8.kubernetes.api.model.ConfigMap dockerfile = (io.fabric8.kubernetes.api.model.ConfigMap) objects.get(0);
+    String text = dockerfile.getData().get("Dockerfile");
+    assertTrue(text.startsWith("FROM ckan/ckan-base:2.11.5"), text);
+    assertTrue(text.contains("'ckanext-dcat==2.4.4'"), text);
+    assertTrue(text.contains("ckanext-harvest"), text);
+    assertEquals("Job", objects.get(1).getKind());
+    Deployment d = (Deployment) objects.get(4);
+    assertTrue(d.getSpec().getTemplate().getSpec().getContainers().get(0).getImage()
+        .startsWith("registry.example.org/ckan/portal@sha256:<digest pushed by job/ckan-build-"));
   }
 
   @Test

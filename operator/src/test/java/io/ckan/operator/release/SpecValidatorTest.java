@@ -90,7 +90,16 @@ class SpecValidatorTest {
             "spec.config[ckan.plugins]"),
         Arguments.of("bad config key", (Consumer<CkanInstanceSpec>) s -> s.config.put("CKAN SITE", "x"),
             "spec.config[CKAN SITE]"),
-        Arguments.of("negative replicas", (Consumer<CkanInstanceSpec>) s -> s.replicas = -1, "spec.replicas"));
+        Arguments.of("negative replicas", (Consumer<CkanInstanceSpec>) s -> s.replicas = -1, "spec.replicas"),
+        Arguments.of("requirements for pip", (Consumer<CkanInstanceSpec>) s -> s.extensions.get(0).requirementsFile =
+            "requirements.txt", "spec.extensions[0].requirementsFile"),
+        Arguments.of("two git sources, one project", (Consumer<CkanInstanceSpec>) s -> s.extensions.add(
+            git("harvest2", "https://gitlab.example.org/fork/ckanext-harvest.git", "v1.6.2", "harvest2")),
+            "spec.extensions[2].git.url"),
+        Arguments.of("registry with tag", (Consumer<CkanInstanceSpec>) s -> {
+          s.build = new io.ckan.operator.api.BuildSpec();
+          s.build.registry = "registry.example.org/ckan:latest";
+        }, "spec.build.registry"));
   }
 
   @ParameterizedTest(name = "{0}")
