@@ -15,20 +15,10 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /** examples/argocd/health.lua, evaluated on CkanInstances exactly as the operator left them in the simulated cluster. */
-class ArgoCdHealthIntegrationTest {
-  static final Duration T = Duration.ofSeconds(30);
-  OperatorHarness h;
-
-  @AfterEach
-  void stop() {
-    if (h != null) {
-      h.close();
-    }
-  }
+class ArgoCdHealthIntegrationTest extends IntegrationTest {
 
   ArgoCdHealth.Health health() throws Exception {
     return ArgoCdHealth.of(h.cr("portal").get());

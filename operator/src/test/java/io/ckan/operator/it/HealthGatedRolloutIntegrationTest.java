@@ -20,23 +20,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /** Issue 3: verification before the switch, bake-window revert, rollback and retry by annotation, pause. */
-class HealthGatedRolloutIntegrationTest {
-  static final Duration T = Duration.ofSeconds(30);
-  OperatorHarness h;
-
-  @AfterEach
-  void stop() {
-    if (h != null) {
-      h.close();
-    }
-  }
+class HealthGatedRolloutIntegrationTest extends IntegrationTest {
 
   static CkanInstanceSpec spec(String version, int bakeSeconds) {
     CkanInstanceSpec spec = RevisionRolloutIntegrationTest.spec(version, 2);

@@ -20,24 +20,14 @@ import java.util.Set;
 import java.util.function.Consumer;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /** Issue 4: release images built in the (simulated) cluster, content-addressed, cached and shared. */
-class ImageBuildIntegrationTest {
-  static final Duration T = Duration.ofSeconds(30);
+class ImageBuildIntegrationTest extends IntegrationTest {
   static final String REGISTRY = "registry.example.org/ckan/portal";
-  OperatorHarness h;
-
-  @AfterEach
-  void stop() {
-    if (h != null) {
-      h.close();
-    }
-  }
 
   static CkanInstanceSpec spec(String version) {
     CkanInstanceSpec spec = RevisionRolloutIntegrationTest.spec(version, 2);

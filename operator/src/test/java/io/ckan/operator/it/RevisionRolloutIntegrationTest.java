@@ -22,20 +22,10 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /** Issue 2's end-to-end behaviour: the real operator, the mock API server and the simulated cluster. */
-class RevisionRolloutIntegrationTest {
-  static final Duration T = Duration.ofSeconds(30);
-  OperatorHarness h;
-
-  @AfterEach
-  void stop() {
-    if (h != null) {
-      h.close();
-    }
-  }
+class RevisionRolloutIntegrationTest extends IntegrationTest {
 
   static CkanInstanceSpec spec(String version, int replicas) {
     CkanInstanceSpec spec = new CkanInstanceSpec();
