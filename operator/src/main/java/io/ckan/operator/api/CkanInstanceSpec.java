@@ -40,6 +40,23 @@ public class CkanInstanceSpec {
   @JsonPropertyDescription("Non-secret CKAN options, e.g. ckan.site_url. Secrets never go here.")
   public Map<String, String> config;
 
+  @Size(max = 50)
+  @ValidationRule(value = "self.all(x, self.exists_one(y, y.option == x.option))", message = "secretConfig options must be unique")
+  @JsonPropertyDescription("CKAN options whose values come from Secrets (secretKeyRef), e.g. beaker.session.secret.")
+  public List<SecretOption> secretConfig;
+
+  @JsonPropertyDescription("PostgreSQL, DataStore, Solr and Redis: external (credentials from Secrets) or managed.")
+  public ServicesSpec services;
+
+  @JsonPropertyDescription("Background workers (ckan jobs worker), switched together with the web tier.")
+  public WorkersSpec workers;
+
+  @JsonPropertyDescription("Ingress for the pointer Service.")
+  public IngressSpec ingress;
+
+  @JsonPropertyDescription("PersistentVolumeClaim for uploads, mounted at CKAN_STORAGE_PATH.")
+  public StorageSpec storage;
+
   @Min(0)
   @JsonPropertyDescription("Web replicas of the live revision. Changing it scales in place (no new revision).")
   public Integer replicas;

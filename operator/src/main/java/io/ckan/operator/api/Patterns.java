@@ -32,6 +32,17 @@ public final class Patterns {
   /** A repository without tag or digest: [registry[:port]/]path. */
   public static final String REPOSITORY =
       "^[a-z0-9]([a-z0-9._-]{0,127})(:[0-9]{1,5})?(/[a-z0-9]([a-z0-9._-]{0,127}))*$";
+  /** A key inside a Secret. */
+  public static final String SECRET_KEY = "^[-._a-zA-Z0-9]{1,253}$";
+  /** An http(s) URL without credentials, query or fragment (e.g. a Solr core). */
+  public static final String SERVICE_URL =
+      "^https?://[A-Za-z0-9]([A-Za-z0-9.-]{0,252})(:[0-9]{1,5})?(/[A-Za-z0-9._~-]{1,100}){0,10}/?$";
+  /** An RQ queue name. */
+  public static final String QUEUE = "^[a-z0-9][a-z0-9_-]{0,62}$";
+  /** A DNS host name for an Ingress. */
+  public static final String HOST = "^([a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?\\.)+[a-z]{2,63}$";
+  /** A Kubernetes quantity such as 20Gi. */
+  public static final String QUANTITY = "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$";
   /** A Kubernetes object name (DNS-1123 subdomain). */
   public static final String OBJECT_NAME = "^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$";
   /** An image reference with a tag or a digest (used for base-image overrides). */

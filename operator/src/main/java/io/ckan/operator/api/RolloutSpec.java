@@ -24,6 +24,10 @@ public class RolloutSpec {
   @JsonPropertyDescription("Flip the pointer back when the new revision fails during the bake window (default true).")
   public Boolean autoRevert;
 
+  @JsonPropertyDescription("Allow reverts and rollbacks to a revision whose database schema is older than the "
+      + "database's (default false: such a revert is refused with RollbackBlockedBySchema).")
+  public Boolean allowRevertAcrossMigrations;
+
   @Min(1)
   @Max(100)
   @JsonPropertyDescription("Retained revisions besides the current one (default 5, at least 1).")

@@ -1,0 +1,26 @@
+package io.ckan.operator.api;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.generator.annotation.Pattern;
+import io.fabric8.generator.annotation.Required;
+
+/** A PersistentVolumeClaim for uploads (CKAN_STORAGE_PATH), shared by all revisions. */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public class StorageSpec {
+  @Required
+  @Pattern(Patterns.QUANTITY)
+  @JsonPropertyDescription("Size, e.g. 20Gi.")
+  public String size;
+
+  @Pattern(Patterns.OBJECT_NAME)
+  public String storageClassName;
+
+  @JsonPropertyDescription("ReadWriteMany (default; needed with more than one replica) or ReadWriteOnce.")
+  public AccessMode accessMode;
+
+  public enum AccessMode {
+    ReadWriteMany,
+    ReadWriteOnce
+  }
+}

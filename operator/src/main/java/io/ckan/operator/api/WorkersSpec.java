@@ -1,0 +1,34 @@
+package io.ckan.operator.api;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.generator.annotation.Max;
+import io.fabric8.generator.annotation.Min;
+import io.fabric8.generator.annotation.Pattern;
+import io.fabric8.generator.annotation.Size;
+import io.fabric8.kubernetes.api.model.ResourceRequirements;
+import java.util.List;
+
+/** Background workers ({@code ckan jobs worker}), one Deployment per revision, switched with the web tier. */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public class WorkersSpec {
+  @Min(0)
+  @Max(100)
+  @JsonPropertyDescription("Worker replicas of the serving revision (in place; default 1).")
+  public Integer replicas;
+
+  @Size(max = 20)
+  @JsonPropertyDescription("Queues to consume (default: default). Part of the revision.")
+  public List<@Pattern(Patterns.QUEUE) String> queues;
+
+  @JsonPropertyDescription("Resources of the worker container. Part of the revision.")
+  public ResourceRequirements resources;
+
+  public int replicasOrDefault() {
+    return replicas == null ? 1 : replicas;
+  }
+
+  public List<String> queuesOrDefault() {
+    return queues == null || queues.isEmpty() ? List.of("default") : queues;
+  }
+}
