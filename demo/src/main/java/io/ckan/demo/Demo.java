@@ -9,7 +9,7 @@ import io.ckan.operator.reconcile.OperatorRunner;
 import io.ckan.operator.resources.Labels;
 import io.ckan.sim.Behaviour;
 import io.ckan.sim.CkanBehaviour;
-import io.ckan.sim.ImageBuilds;
+import io.ckan.sim.CkanJobs;
 import io.ckan.sim.JobBehaviour;
 import io.ckan.sim.Scenario;
 import io.ckan.sim.SimulatedCluster;
@@ -51,7 +51,7 @@ public final class Demo {
   int run() {
     timeline.raw("ckan-operator demo: the real operator against an in-process Kubernetes API and a simulated cluster");
     timeline.raw("(simulated time runs 20x faster; bakeSeconds is shortened to 2 s for the demo)");
-    scenario = Scenario.create().timeScale(0.05).defaultJobBehaviour(ImageBuilds.pushes(Duration.ofSeconds(30)));
+    scenario = Scenario.create().timeScale(0.05).defaultJobBehaviour(CkanJobs.succeed(Duration.ofSeconds(30)));
     try (SimulatedCluster cluster = SimulatedCluster.start(scenario)) {
       cluster.onEvent(line -> timeline.line("cluster", line.replaceFirst("^\\d\\d:\\d\\d:\\d\\d\\.\\d{3} ", "")));
       try (InputStream crd = resource("META-INF/fabric8/ckaninstances.ckan.io-v1.yml")) {

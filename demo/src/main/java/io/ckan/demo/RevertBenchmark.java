@@ -39,7 +39,8 @@ public final class RevertBenchmark {
     System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
     System.setProperty("org.slf4j.simpleLogger.log.io.fabric8.kubernetes.client.dsl.internal.VersionUsageUtils", "error");
     int iterations = args.length > 0 ? Integer.parseInt(args[0]) : 20;
-    Scenario scenario = Scenario.create().timeScale(0.05);
+    Scenario scenario = Scenario.create().timeScale(0.05)
+        .defaultJobBehaviour(io.ckan.sim.CkanJobs.succeed(Duration.ofSeconds(1)));
     ConcurrentLinkedQueue<Stamped> journal = new ConcurrentLinkedQueue<>();
     ConcurrentLinkedQueue<Stamped> events = new ConcurrentLinkedQueue<>();
     List<double[]> samples = new ArrayList<>();

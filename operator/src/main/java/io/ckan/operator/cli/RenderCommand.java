@@ -62,7 +62,7 @@ final class RenderCommand {
       err.println("render: " + file + ": metadata.name is required");
       return 1;
     }
-    ReleaseOutcome outcome = ReleaseFactory.from(instance.getSpec());
+    ReleaseOutcome outcome = ReleaseFactory.from(instance.getSpec(), instance.getMetadata().getName());
     if (outcome instanceof ReleaseOutcome.Invalid invalid) {
       err.println("invalid CkanInstance " + instance.getMetadata().getName() + ":");
       invalid.errors().forEach(e -> err.println("  " + e));

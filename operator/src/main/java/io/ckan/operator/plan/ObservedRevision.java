@@ -32,7 +32,28 @@ public record ObservedRevision(
     boolean deadlineExceeded,
     Verdict verdict,
     String verdictReason,
-    String retryHandled) {
+    String retryHandled,
+    Runtime runtime) {
+
+  /**
+   * The revision's database schema and workers.
+   *
+   * @param schemaAfter the alembic head its migration left (null: not migrated, or created before migrations)
+   * @param migrated    its migration Job succeeded and the heads are recorded on its ConfigMap
+   */
+  public record Runtime(String schemaBefore, String schemaAfter, boolean migrated, boolean hasWorker,
+      int workerReplicas) {
+    public static final Runtime NONE = new Runtime(null, null, false, false, 0);
+  }
+
+  public ObservedRevision(int number, String fingerprint, String image, String version, List<String> plugins,
+      Instant createdAt, Instant attemptStartedAt, boolean hasDeployment, boolean hasService, boolean hasConfigMap,
+      int specReplicas, int availableReplicas, int updatedReplicas, boolean rolledOut, boolean deadlineExceeded,
+      Verdict verdict, String verdictReason, String retryHandled) {
+    this(number, fingerprint, image, version, plugins, createdAt, attemptStartedAt, hasDeployment, hasService,
+        hasConfigMap, specReplicas, availableReplicas, updatedReplicas, rolledOut, deadlineExceeded, verdict,
+        verdictReason, retryHandled, Runtime.NONE);
+  }
 
   public boolean complete() {
     return hasDeployment && hasService && hasConfigMap;

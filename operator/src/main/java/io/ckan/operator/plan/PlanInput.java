@@ -16,9 +16,12 @@ import java.util.Optional;
  * @param retryRequest    the {@code ckan.io/retry} annotation, or null
  * @param builds          build Jobs in the namespace, by image fingerprint
  * @param knownImages     image fingerprint -> built image any retained revision in the namespace runs (the cache)
+ * @param migrations      migration Jobs of this instance, by revision
+ * @param workerReplicas  worker replicas of the serving revision, or null when the spec has no workers
  */
 public record PlanInput(
     String namespace,
+    String instance,
     ReleaseOutcome outcome,
     int replicas,
     RolloutSpec rollout,
@@ -30,18 +33,27 @@ public record PlanInput(
     String retryRequest,
     Map<String, ObservedBuild> builds,
     Map<String, String> knownImages,
+    Map<Integer, ObservedMigration> migrations,
+    Integer workerReplicas,
     Instant now) {
+
+  public PlanInput {
+    health = health == null ? Map.of() : health;
+    builds = builds == null ? Map.of() : builds;
+    knownImages = knownImages == null ? Map.of() : knownImages;
+    migrations = migrations == null ? Map.of() : migrations;
+  }
 
   public PlanInput(ReleaseOutcome outcome, int replicas, RolloutSpec rollout, boolean paused,
       List<ObservedRevision> revisions, Optional<Pointer> pointer, Instant now) {
-    this("default", outcome, replicas, rollout, paused, revisions, pointer, Map.of(), null, null, Map.of(), Map.of(),
-        now);
+    this("default", "portal", outcome, replicas, rollout, paused, revisions, pointer, Map.of(), null, null, Map.of(), Map.of(),
+        null, null, now);
   }
 
   public PlanInput(ReleaseOutcome outcome, int replicas, RolloutSpec rollout, boolean paused,
       List<ObservedRevision> revisions, Optional<Pointer> pointer, Map<Integer, Verification.Result> health,
       String rollbackRequest, String retryRequest, Instant now) {
-    this("default", outcome, replicas, rollout, paused, revisions, pointer, health, rollbackRequest, retryRequest,
-        Map.of(), Map.of(), now);
+    this("default", "portal", outcome, replicas, rollout, paused, revisions, pointer, health, rollbackRequest, retryRequest,
+        Map.of(), Map.of(), null, null, now);
   }
 }

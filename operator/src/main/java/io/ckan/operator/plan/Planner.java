@@ -31,6 +31,8 @@ public final class Planner {
   static final Duration POLL = Duration.ofSeconds(15);
   /** How soon to ask status_show again while a revision is available but not verified yet. */
   static final Duration VERIFY_RETRY = Duration.ofSeconds(2);
+  /** How soon a blocked spec (missing Secret, missing registry) is looked at again. */
+  static final Duration BLOCKED_RETRY = Duration.ofSeconds(10);
 
   public static final String DEPLOY = "Deploy";
   public static final String AUTO_REVERT = "AutoRevert";
@@ -70,6 +72,7 @@ public final class Planner {
         return frozen(null, null, new Condition(Condition.STALLED, true, "InvalidSpec", invalid.message()));
       }
       if (in.outcome() instanceof ReleaseOutcome.Blocked blocked) {
+        requeue = BLOCKED_RETRY; // e.g. a Secret that does not exist yet: Secrets are not watched, so look again
         return frozen(null, null, new Condition(Condition.STALLED, true, blocked.reason(), blocked.message()));
       }
       Release release = ((ReleaseOutcome.Ready) in.outcome()).release();
@@ -93,17 +96,18 @@ public final class Planner {
         Step.BuiltImage built = builtImage(release);
         reportExisting(null);
         requeue = POLL;
+        // the revision exists from now on (its config snapshot and Service); its web and worker Deployments wait
+        // for the image (a build) and for the database (its migration)
+        steps.add(new Step.CreateRevision(next, EnumSet.of(Step.ObjectKind.CONFIG_MAP, Step.ObjectKind.SERVICE),
+            in.replicas()));
         if (release.build() != null && built == null) {
-          // the revision exists from now on (its config snapshot and Service); its Deployment waits for the image
-          steps.add(new Step.CreateRevision(next, EnumSet.of(Step.ObjectKind.CONFIG_MAP, Step.ObjectKind.SERVICE),
-              in.replicas()));
           states.put(next, new Plan.StateReport(RevisionState.Building, release.build().tag()));
           return finish(null, next, build(release, null));
         }
-        steps.add(new Step.CreateRevision(next, EnumSet.allOf(Step.ObjectKind.class), in.replicas(), built));
-        states.put(next, new Plan.StateReport(RevisionState.Deploying, "Created"));
-        return finish(null, next, progressing("RevisionCreated",
-            "creating revision " + next + " (" + release.shortFingerprint() + ") for CKAN " + release.version()));
+        steps.add(new Step.StartMigration(next, built));
+        states.put(next, new Plan.StateReport(RevisionState.Migrating, "Created"));
+        return finish(null, next, progressing("Migrating", "created revision " + next + " ("
+            + release.shortFingerprint() + ") for CKAN " + release.version() + "; running ckan db upgrade"));
       }
       if (decisive == null && target.blocked() && in.retryRequest() != null
           && !in.retryRequest().equals(target.retryHandled())) {
@@ -121,12 +125,24 @@ public final class Planner {
         decisive = build(release, target);
         states.put(target.number(), new Plan.StateReport(RevisionState.Building, release.build().tag()));
       }
+      boolean imageReady = release.build() == null || builtImage(release) != null;
+      if (decisive == null && target != null && !target.hasDeployment() && !target.blocked() && imageReady
+          && !target.runtime().migrated()) {
+        decisive = migrate(target, builtImage(release));
+      }
       if (target != null) {
         Set<Step.ObjectKind> missing = missingObjects(target);
-        Step.BuiltImage built = builtImage(release);
-        boolean imageReady = release.build() == null || built != null;
-        if (!missing.isEmpty() && !target.blocked() && (imageReady || !missing.contains(Step.ObjectKind.DEPLOYMENT))) {
-          steps.add(0, new Step.CreateRevision(target.number(), missing, in.replicas(), built));
+        boolean migrated = target.runtime().migrated() || target.hasDeployment() || steps.stream()
+            .anyMatch(s -> s instanceof Step.RecordMigration m && m.revision() == target.number());
+        boolean webReady = imageReady && migrated;
+        if (!webReady) {
+          missing.remove(Step.ObjectKind.DEPLOYMENT);
+          missing.remove(Step.ObjectKind.WORKER);
+        }
+        if (!missing.isEmpty() && !target.blocked()) {
+          // after a RecordMigration: the heads are on record before the first web pod exists
+          int at = (int) steps.stream().takeWhile(s -> s instanceof Step.RecordMigration).count();
+          steps.add(at, new Step.CreateRevision(target.number(), missing, in.replicas(), builtImage(release)));
         }
       }
       if (decisive == null) {
@@ -135,9 +151,10 @@ public final class Planner {
       recordBuildResults();
       housekeeping(target);
       reportExisting(target);
-      if (target != null && !target.hasDeployment() && release.build() != null && !target.blocked()
-          && builtImage(release) == null) {
-        states.put(target.number(), new Plan.StateReport(RevisionState.Building, release.build().tag()));
+      if (target != null && !target.hasDeployment() && !target.blocked()) {
+        states.put(target.number(), release.build() != null && builtImage(release) == null
+            ? new Plan.StateReport(RevisionState.Building, release.build().tag())
+            : new Plan.StateReport(RevisionState.Migrating, "ckan db upgrade"));
       }
       return finish(target, target == null ? null : target.number(), decisive);
     }
@@ -193,6 +210,80 @@ public final class Planner {
           + ". It is not rebuilt by itself: fix the spec, or annotate ckan.io/retry=<token> to build again");
     }
 
+    // ---- migrations and the database schema ------------------------------------------------------------------
+
+    /**
+     * Run the revision's migration Job once, before any of its web pods exist; on success record the schema heads
+     * (then the Deployment is created in the same plan), on failure fail the revision.
+     *
+     * @return the deciding condition, or null when the migration is done and the rollout goes on
+     */
+    private Condition migrate(ObservedRevision target, Step.BuiltImage built) {
+      ObservedMigration m = in.migrations().get(target.number());
+      String job = in.instance() + "-r" + target.number() + "-migrate";
+      if (m == null) {
+        steps.add(new Step.StartMigration(target.number(), built));
+        requeue = POLL;
+        return progressing("Migrating", "running ckan db upgrade for revision " + target.number() + " (job " + job
+            + ")");
+      }
+      if (m.state() == ObservedMigration.State.RUNNING) {
+        requeue = POLL;
+        return progressing("Migrating", "waiting for ckan db upgrade of revision " + target.number() + " (job "
+            + job + ")");
+      }
+      if (m.state() == ObservedMigration.State.SUCCEEDED && m.after() != null) {
+        steps.add(0, new Step.RecordMigration(target.number(), m.before(), m.after()));
+        return null;
+      }
+      String why = (m.message() == null || m.message().isBlank() ? "the migration Job failed" : m.message())
+          + "; see kubectl logs job/" + job + " -n " + in.namespace();
+      steps.add(new Step.RecordVerdict(target.number(), Verdict.FAILED, "MigrationFailed: " + why,
+          Step.ObjectKind.CONFIG_MAP));
+      return new Condition(Condition.STALLED, true, "MigrationFailed", "revision " + target.number()
+          + " failed to migrate the database (" + why + "); the pointer stays"
+          + (current == null ? "" : " on revision " + current.number()));
+    }
+
+    /** The schema the database is at: what the most recent migration left. */
+    private String databaseSchema() {
+      return byNumber.values().stream().filter(r -> r.runtime().schemaAfter() != null)
+          .max(Comparator.comparingInt(ObservedRevision::number)).map(r -> r.runtime().schemaAfter()).orElse(null);
+    }
+
+    /** Null when revision {@code to} may serve the database as it is; otherwise why not. */
+    private String schemaBlocks(ObservedRevision to) {
+      String db = databaseSchema();
+      String expects = to.runtime().schemaAfter();
+      if (Boolean.TRUE.equals(rollout.allowRevertAcrossMigrations) || db == null || expects == null
+          || expects.equals(db)) {
+        return null;
+      }
+      ObservedRevision migrator = byNumber.values().stream()
+          .filter(r -> db.equals(r.runtime().schemaAfter()) && !db.equals(r.runtime().schemaBefore()))
+          .max(Comparator.comparingInt(ObservedRevision::number)).orElse(null);
+      return "the database schema is at " + db + (migrator == null ? "" : " (migrated by revision "
+          + migrator.number() + ")") + " but revision " + to.number() + " expects " + expects + ": running its "
+          + "code on the newer schema could corrupt data. Roll forward with a fixed release, or restore the "
+          + "database backup taken before the upgrade and set spec.rollout.allowRevertAcrossMigrations: true";
+    }
+
+    private Condition schemaBlocked(String why) {
+      return new Condition(Condition.STALLED, true, "RollbackBlockedBySchema", why);
+    }
+
+    // ---- workers follow the pointer ----------------------------------------------------------------------------
+
+    private int wantedWorkers() {
+      return in.workerReplicas() == null ? 0 : in.workerReplicas();
+    }
+
+    private void workersFor(ObservedRevision r, int replicas, String why) {
+      if (r.runtime().hasWorker() && r.runtime().workerReplicas() != replicas) {
+        steps.add(new Step.ScaleWorkers(r.number(), replicas, why));
+      }
+    }
+
     private static Step.ObjectKind anchor(ObservedRevision r) {
       return r.hasDeployment() ? Step.ObjectKind.DEPLOYMENT : Step.ObjectKind.CONFIG_MAP;
     }
@@ -209,10 +300,16 @@ public final class Planner {
             + current.verdict().value() + " but no retained revision can take its place; change the spec to roll "
             + "forward");
       }
+      String blocked = schemaBlocks(fallback);
+      if (blocked != null) {
+        return schemaBlocked("revision " + current.number() + " is " + current.verdict().value()
+            + " but cannot be replaced by revision " + fallback.number() + ": " + blocked);
+      }
       keepWarm.add(fallback.number());
       if (fallback.warmAndReady()) {
         steps.add(movePointer(fallback.number(), type, current.number() + " was " + current.verdict().value(),
             request.map(RollbackRequest::raw).orElse(null)));
+        workersFor(fallback, wantedWorkers(), "follow the pointer");
         return progressing("Reverting", "moving the pointer from revision " + current.number() + " back to revision "
             + fallback.number());
       }
@@ -276,6 +373,12 @@ public final class Planner {
         steps.add(new Step.RecordRollbackHandled(request.raw()));
         return null;
       }
+      String blocked = schemaBlocks(to);
+      if (blocked != null) {
+        rollbackNote = new Condition(Condition.ROLLED_BACK, false, "RollbackBlockedBySchema", describe(request)
+            + " refused: " + blocked);
+        return schemaBlocked(describe(request) + " refused: " + blocked);
+      }
       keepWarm.add(to.number());
       int replicas = Math.max(1, in.replicas());
       if (!to.warmAndReady()) {
@@ -309,6 +412,8 @@ public final class Planner {
             "ManualRollback: " + describe(request) + " moved the pointer to revision " + to.number()));
       }
       steps.add(movePointer(to.number(), ROLLBACK, describe(request), request.raw()));
+      workersFor(to, wantedWorkers(), "follow the pointer");
+      workersFor(current, 0, "the pointer left this revision");
       return progressing("RollingBack", "moving the pointer to revision " + to.number() + " (" + describe(request)
           + ")");
     }
@@ -354,19 +459,27 @@ public final class Planner {
             return new Condition(Condition.STALLED, true, "UnhealthyDuringBake", "revision " + target.number() + " "
                 + unhealthy + "; rollout.autoRevert is false, so it keeps serving");
           }
+          String blocked = schemaBlocks(prev);
+          if (blocked != null) {
+            return schemaBlocked("revision " + target.number() + " " + unhealthy + " during the bake window, "
+                + "but the automatic revert to revision " + previous + " is refused: " + blocked);
+          }
           if (!prev.warmAndReady()) {
             return new Condition(Condition.STALLED, true, "RevertImpossible", "revision " + target.number() + " "
                 + unhealthy + ", and previous revision " + previous + " is not ready to take traffic back");
           }
           steps.add(new Step.RecordVerdict(target.number(), Verdict.ROLLED_BACK, "AutoRevert: " + unhealthy));
           steps.add(movePointer(previous, AUTO_REVERT, "revision " + target.number() + " " + unhealthy, null));
+          workersFor(target, 0, "reverted");
           return progressing("AutoReverting", "revision " + target.number() + " " + unhealthy
               + " during the bake window: moving the pointer back to revision " + previous);
         }
+        workersFor(target, wantedWorkers(), "workers of the serving revision");
         requeueAt(bakeEnd.get());
         return progressing("Baking", "revision " + target.number() + " is live; revision " + previous
             + " stays warm until " + bakeEnd.get());
       }
+      workersFor(target, wantedWorkers(), "workers of the serving revision");
       if (in.replicas() == 0) {
         return done("ScaledToZero", "revision " + target.number() + " is current with spec.replicas 0");
       }
@@ -406,6 +519,10 @@ public final class Planner {
             + target.number() + " is " + target.verdict().value() + " (" + target.verdictReason() + ") and is not "
             + "retried by itself: change the spec to roll forward, or annotate ckan.io/retry=<token> to try again");
       }
+      String blocked = target.hasDeployment() ? schemaBlocks(target) : null;
+      if (blocked != null) {
+        return schemaBlocked("the spec returns to revision " + target.number() + ", but " + blocked);
+      }
       keepWarm.add(target.number());
       if (in.replicas() == 0) {
         return new Condition(Condition.STALLED, true, "ScaledToZero",
@@ -422,6 +539,7 @@ public final class Planner {
         if (health != null && health.passed()) {
           steps.add(0, movePointer(target.number(), DEPLOY, "revision " + target.number() + " verified: "
               + health.message(), null));
+          workersFor(target, wantedWorkers(), "switched with the web tier");
           return progressing("PointerMoved", "moving the pointer to revision " + target.number());
         }
         String why = health == null ? "status_show not checked yet" : health.message();
@@ -492,6 +610,22 @@ public final class Planner {
       Set<Integer> scaledHere = steps.stream().filter(s -> s instanceof Step.Scale sc && sc.replicas() == 0)
           .map(s -> ((Step.Scale) s).revision()).collect(Collectors.toSet());
       List<ObservedRevision> others = new ArrayList<>();
+      boolean baking = bakeEnd().isPresent();
+      Integer previous = in.pointer().map(Pointer::previous).orElse(null);
+      Set<Integer> workersStay = new HashSet<>();
+      if (current != null && !current.blocked()) {
+        workersStay.add(current.number());
+      }
+      if (baking && previous != null) {
+        workersStay.add(previous); // the previous revision's workers stop when the new one becomes Stable
+      }
+      steps.stream().filter(s -> s instanceof Step.ScaleWorkers).map(s -> ((Step.ScaleWorkers) s).revision())
+          .forEach(workersStay::add);
+      for (ObservedRevision r : byNumber.values()) {
+        if (!workersStay.contains(r.number())) {
+          workersFor(r, 0, "not serving");
+        }
+      }
       for (ObservedRevision r : byNumber.values()) {
         if (keepWarm.contains(r.number())) {
           continue;
@@ -520,6 +654,9 @@ public final class Planner {
       }
       if (!r.hasDeployment()) {
         missing.add(Step.ObjectKind.DEPLOYMENT);
+      }
+      if (in.workerReplicas() != null && !r.runtime().hasWorker()) {
+        missing.add(Step.ObjectKind.WORKER);
       }
       return missing;
     }

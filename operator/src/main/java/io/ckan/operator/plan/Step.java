@@ -8,7 +8,7 @@ import java.util.Set;
 /** One idempotent write the reconciler performs. Steps are applied in plan order. */
 public sealed interface Step {
 
-  enum ObjectKind { CONFIG_MAP, SERVICE, DEPLOYMENT }
+  enum ObjectKind { CONFIG_MAP, SERVICE, DEPLOYMENT, WORKER }
 
   /** An image the operator built: what the revision's Deployment runs, and the commits its git refs resolved to. */
   record BuiltImage(String image, Map<String, String> commits) {}
@@ -22,6 +22,15 @@ public sealed interface Step {
       this(revision, missing, replicas, null);
     }
   }
+
+  /** Run {@code ckan db upgrade} for the revision, with its image, config and plugins, before any web pod exists. */
+  record StartMigration(int revision, BuiltImage built) implements Step {}
+
+  /** Store the revision's schema heads on its ConfigMap (its migration succeeded). */
+  record RecordMigration(int revision, String before, String after) implements Step {}
+
+  /** Scale the revision's worker Deployment; workers follow the pointer. */
+  record ScaleWorkers(int revision, int replicas, String why) implements Step {}
 
   /** Start the build Job (and its Dockerfile ConfigMap) for the release's image fingerprint. */
   record StartBuild(String imageFingerprint) implements Step {}

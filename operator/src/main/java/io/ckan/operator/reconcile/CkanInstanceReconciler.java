@@ -8,6 +8,7 @@ import io.ckan.operator.health.StatusShow;
 import io.ckan.operator.health.StatusShowProbe;
 import io.ckan.operator.health.Verification;
 import io.ckan.operator.plan.ObservedBuild;
+import io.ckan.operator.plan.ObservedMigration;
 import io.ckan.operator.plan.ObservedRevision;
 import io.ckan.operator.plan.Plan;
 import io.ckan.operator.plan.PlanInput;
@@ -70,7 +71,7 @@ public class CkanInstanceReconciler implements Reconciler<CkanInstance> {
     InformerEventSource<Job, CkanInstance> jobs = new InformerEventSource<>(
         InformerEventSourceConfiguration.from(Job.class, CkanInstance.class)
             .withName("job")
-            .withLabelSelector(Labels.MANAGED_SELECTOR + "," + Labels.COMPONENT + "=" + Labels.BUILD)
+            .withLabelSelector(Labels.MANAGED_SELECTOR)
             .withSecondaryToPrimaryMapper(CkanInstanceReconciler::allOwners)
             .build(), context);
     sources.put(Deployment.class, deployments);
@@ -87,6 +88,10 @@ public class CkanInstanceReconciler implements Reconciler<CkanInstance> {
         .withLabelSelector(Labels.MANAGED_SELECTOR)
         .withSecondaryToPrimaryMapper(Mappers.fromOwnerReferences(CkanInstance.class))
         .build(), context);
+  }
+
+  private static String label(HasMetadata object, String key) {
+    return object.getMetadata().getLabels() == null ? null : object.getMetadata().getLabels().get(key);
   }
 
   private static Set<ResourceID> allOwners(HasMetadata object) {
@@ -111,7 +116,15 @@ public class CkanInstanceReconciler implements Reconciler<CkanInstance> {
         context.getSecondaryResources(Deployment.class), context.getSecondaryResources(Service.class),
         context.getSecondaryResources(ConfigMap.class));
     CkanInstanceSpec spec = instance.getSpec();
-    ReleaseOutcome outcome = ReleaseFactory.from(spec);
+    ReleaseOutcome outcome = ReleaseFactory.from(spec, name);
+    if (outcome instanceof ReleaseOutcome.Ready ready) {
+      String ns = instance.getMetadata().getNamespace();
+      java.util.Optional<String> missing = SecretCheck.missing(ready.release().secretEnv(), ns,
+          secret -> context.getClient().secrets().inNamespace(ns).withName(secret).get());
+      if (missing.isPresent()) {
+        outcome = new ReleaseOutcome.Blocked("MissingSecret", missing.get());
+      }
+    }
     RolloutSpec rollout = spec == null || spec.rollout == null ? new RolloutSpec() : spec.rollout;
     int replicas = spec == null || spec.replicas == null ? 1 : spec.replicas;
     Map<String, String> annotations = instance.getMetadata().getAnnotations() == null ? Map.of()
@@ -119,17 +132,25 @@ public class CkanInstanceReconciler implements Reconciler<CkanInstance> {
     boolean paused = spec != null && Boolean.TRUE.equals(spec.paused)
         || "true".equalsIgnoreCase(annotations.get(Labels.PAUSED));
     String namespace = instance.getMetadata().getNamespace();
-    Map<String, ObservedBuild> builds = BuildObserver.builds(inNamespace(Job.class, namespace),
-        instance.getMetadata().getUid(), job -> context.getClient().pods().inNamespace(namespace)
-            .withLabel("job-name", job).list().getItems());
+    List<Job> jobs = inNamespace(Job.class, namespace);
+    java.util.function.Function<String, List<io.fabric8.kubernetes.api.model.Pod>> podsOfJob =
+        job -> context.getClient().pods().inNamespace(namespace).withLabel("job-name", job).list().getItems();
+    Map<String, ObservedBuild> builds = BuildObserver.builds(jobs.stream()
+        .filter(j -> Labels.BUILD.equals(label(j, Labels.COMPONENT))).toList(), instance.getMetadata().getUid(),
+        podsOfJob);
     Map<String, String> knownImages = BuildObserver.knownImages(inNamespace(Deployment.class, namespace));
-    Plan plan = Planner.plan(new PlanInput(namespace, outcome, replicas, rollout, paused, observed.revisions(),
+    Map<Integer, ObservedMigration> migrations = MigrationObserver.migrations(jobs, name, podsOfJob);
+    Integer workerReplicas = spec == null || spec.workers == null ? null : spec.workers.replicasOrDefault();
+    Plan plan = Planner.plan(new PlanInput(namespace, name, outcome, replicas, rollout, paused, observed.revisions(),
         observed.pointer(), verify(instance, observed), annotations.get(Labels.ROLLBACK_TO),
-        annotations.get(Labels.RETRY), builds, knownImages, now));
+        annotations.get(Labels.RETRY), builds, knownImages, migrations, workerReplicas, now));
 
     Release release = outcome instanceof ReleaseOutcome.Ready ready ? ready.release() : null;
     StepApplier applier = new StepApplier(context.getClient(), cacheFiller(), journal);
     Owner owner = Owner.of(instance);
+    if (release != null) {
+      InstanceObjectsApplier.ensure(context.getClient(), owner, spec, journal);
+    }
     EventRecorder events = new EventRecorder(context.getClient());
     for (Step step : plan.steps()) {
       applier.apply(step, owner, release, rollout.progressDeadlineSecondsOrDefault(), now);

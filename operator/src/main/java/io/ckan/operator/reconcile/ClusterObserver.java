@@ -31,7 +31,17 @@ public final class ClusterObserver {
   public static Observed observe(String instance, Collection<Deployment> deployments, Collection<Service> services,
       Collection<ConfigMap> configMaps) {
     Map<Integer, Group> groups = new TreeMap<>();
-    deployments.forEach(d -> revisionOf(d).ifPresent(n -> groups.computeIfAbsent(n, Group::new).deployment = d));
+    for (Deployment d : deployments) {
+      boolean worker = Labels.WORKER.equals(labelsOf(d).get(Labels.COMPONENT));
+      revisionOf(d).ifPresent(n -> {
+        Group g = groups.computeIfAbsent(n, Group::new);
+        if (worker) {
+          g.worker = d;
+        } else {
+          g.deployment = d;
+        }
+      });
+    }
     configMaps.forEach(c -> revisionOf(c).ifPresent(n -> groups.computeIfAbsent(n, Group::new).configMap = c));
     Optional<Pointer> pointer = Optional.empty();
     for (Service s : services) {
@@ -44,6 +54,10 @@ public final class ClusterObserver {
     List<ObservedRevision> revisions = new ArrayList<>();
     groups.values().forEach(g -> revisions.add(g.toRevision()));
     return new Observed(List.copyOf(revisions), pointer);
+  }
+
+  private static Map<String, String> labelsOf(HasMetadata object) {
+    return object.getMetadata().getLabels() == null ? Map.of() : object.getMetadata().getLabels();
   }
 
   static Optional<Integer> revisionOf(HasMetadata object) {
@@ -100,6 +114,7 @@ public final class ClusterObserver {
   private static final class Group {
     final int number;
     Deployment deployment;
+    Deployment worker;
     Service service;
     ConfigMap configMap;
 
@@ -144,11 +159,16 @@ public final class ClusterObserver {
         retryHandled = ca.get(Labels.RETRY_HANDLED);
       }
       String plugins = a.get(Labels.PLUGINS);
+      Map<String, String> ca = configMap == null ? Map.of() : annotations(configMap);
+      String schemaAfter = ca.get(Labels.SCHEMA_AFTER);
+      ObservedRevision.Runtime runtime = new ObservedRevision.Runtime(ca.get(Labels.SCHEMA_BEFORE), schemaAfter,
+          schemaAfter != null, worker != null, worker == null || worker.getSpec() == null
+              || worker.getSpec().getReplicas() == null ? 0 : worker.getSpec().getReplicas());
       return new ObservedRevision(number, a.get(Labels.FINGERPRINT), a.get(Labels.IMAGE), a.get(Labels.CKAN_VERSION),
           plugins == null || plugins.isBlank() ? List.of() : List.of(plugins.split(",")),
           parseInstant(anchor.getMetadata().getCreationTimestamp()), attemptStartedAt, deployment != null,
           service != null, configMap != null, specReplicas, available, updated, rolledOut, deadlineExceeded, verdict,
-          verdictReason, retryHandled);
+          verdictReason, retryHandled, runtime);
     }
   }
 

@@ -5,6 +5,8 @@ import io.ckan.operator.release.Dockerfile;
 import io.ckan.operator.release.ImageBuild;
 import io.ckan.operator.release.Release;
 import io.ckan.operator.resources.BuildObjects;
+import io.ckan.operator.resources.MigrationObjects;
+import io.ckan.operator.resources.WorkerObjects;
 import io.ckan.operator.resources.Labels;
 import io.ckan.operator.resources.Names;
 import io.ckan.operator.resources.Owner;
@@ -65,6 +67,25 @@ public final class StepApplier {
     } else if (step instanceof Step.Scale s) {
       patchDeployment(owner, s.revision(), Map.of("spec", Map.of("replicas", s.replicas())));
       note(owner, "scaled revision " + s.revision() + " to " + s.replicas() + " (" + s.why() + ")");
+    } else if (step instanceof Step.StartMigration m) {
+      Release running = m.built() == null ? release : release.withImage(m.built().image());
+      create(MigrationObjects.migrate(owner, m.revision(), running.image(), running.version(), running.plugins(),
+          Names.revision(owner.name(), m.revision()), running.secretEnv(), RevisionObjects.annotations(running)));
+      note(owner, "migration " + MigrationObjects.name(owner.name(), m.revision()) + " started (ckan db upgrade)");
+    } else if (step instanceof Step.RecordMigration r) {
+      Map<String, Object> annotations = new LinkedHashMap<>();
+      annotations.put(Labels.SCHEMA_BEFORE, r.before() == null ? "" : r.before());
+      annotations.put(Labels.SCHEMA_AFTER, r.after());
+      listener.updated(client.configMaps().inNamespace(owner.namespace())
+          .withName(Names.revision(owner.name(), r.revision()))
+          .patch(MERGE, json(Map.of("metadata", Map.of("annotations", annotations)))));
+      note(owner, "revision " + r.revision() + " migrated: schema " + (r.before() == null || r.before().isEmpty()
+          ? "(new)" : r.before()) + " -> " + r.after());
+    } else if (step instanceof Step.ScaleWorkers w) {
+      listener.updated(client.apps().deployments().inNamespace(owner.namespace())
+          .withName(WorkerObjects.name(owner.name(), w.revision()))
+          .patch(MERGE, json(Map.of("spec", Map.of("replicas", w.replicas())))));
+      note(owner, "scaled workers of revision " + w.revision() + " to " + w.replicas() + " (" + w.why() + ")");
     } else if (step instanceof Step.StartBuild b) {
       startBuild(owner, release, b.imageFingerprint());
     } else if (step instanceof Step.AdoptBuild a) {
@@ -134,6 +155,10 @@ public final class StepApplier {
             Serialization.asJson(new java.util.TreeMap<>(c.built().commits())));
       }
       create(deployment);
+    }
+    if (c.missing().contains(Step.ObjectKind.WORKER)) {
+      create(WorkerObjects.worker(owner, c.revision(), release.image(), Names.revision(owner.name(), c.revision()),
+          release.secretEnv(), release.workers(), 0, RevisionObjects.annotations(release), release.storage()));
     }
     note(owner, "created revision " + c.revision() + " " + c.missing() + " (" + release.shortFingerprint() + ", "
         + release.version() + ", " + (release.image() == null ? "image " + release.build().tag() + " building"

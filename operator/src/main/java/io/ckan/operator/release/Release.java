@@ -1,5 +1,8 @@
 package io.ckan.operator.release;
 
+import io.ckan.operator.api.StorageSpec;
+import io.ckan.operator.api.WorkersSpec;
+import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.ResourceRequirements;
 import java.util.List;
 import java.util.SortedMap;
@@ -14,6 +17,9 @@ import java.util.SortedMap;
  * @param imagePinned      whether {@link #image()} names a digest
  * @param plugins          ckan.plugins in load order, envvars last
  * @param env              environment of the CKAN container (non-secret), sorted by name
+ * @param secretEnv        env vars of every CKAN container that come from Secrets (secretKeyRef only, never values)
+ * @param workers          the worker tier (queues, resources, replicas), or null
+ * @param storage          the uploads volume, or null
  * @param build            the image build, when the image is built by the operator ({@link #image()} is then null
  *                         until the build pushed it)
  */
@@ -26,12 +32,15 @@ public record Release(
     List<String> plugins,
     SortedMap<String, String> env,
     ResourceRequirements resources,
+    List<EnvVar> secretEnv,
+    WorkersSpec workers,
+    StorageSpec storage,
     ImageBuild build) {
 
   /** The same release running the image the build pushed. */
   public Release withImage(String builtImage) {
     return new Release(fingerprint, imageFingerprint, version, builtImage, builtImage.contains("@sha256:"), plugins,
-        env, resources, build);
+        env, resources, secretEnv, workers, storage, build);
   }
 
   public String shortFingerprint() {

@@ -2,6 +2,8 @@ package io.ckan.operator.release;
 
 import io.ckan.operator.api.CkanInstanceSpec;
 import io.ckan.operator.api.ExtensionSpec;
+import io.ckan.operator.resources.RuntimeEnv;
+import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.ResourceRequirements;
 import java.util.ArrayList;
@@ -20,6 +22,11 @@ public final class ReleaseFactory {
   public static final String PLUGINS_ENV = "CKAN__PLUGINS";
 
   public static ReleaseOutcome from(CkanInstanceSpec spec) {
+    return from(spec, "ckan");
+  }
+
+  /** @param instance the CkanInstance's name (managed services are named after it) */
+  public static ReleaseOutcome from(CkanInstanceSpec spec, String instance) {
     List<FieldError> errors = SpecValidator.validate(spec);
     if (!errors.isEmpty()) {
       return new ReleaseOutcome.Invalid(List.copyOf(errors));
@@ -45,12 +52,27 @@ public final class ReleaseFactory {
       build = new ImageBuild(base, spec.version, sorted, spec.build.registry + ":" + spec.version + "-"
           + Fingerprint.short12(imageFingerprint), spec.build);
     }
+    if (spec.services != null) {
+      List<String> missingShared = RuntimeEnv.missingSharedSecrets(spec);
+      if (!missingShared.isEmpty()) {
+        return new ReleaseOutcome.Blocked("SharedSecretsMissing", "spec.secretConfig must set " + missingShared
+            + " from a Secret: otherwise every CKAN container generates its own at start and sessions, CSRF and API "
+            + "tokens break across replicas and restarts. Example: kubectl create secret generic " + instance
+            + "-secrets --from-literal=secret-key=$(openssl rand -hex 32) --from-literal=jwt=string:$(openssl rand "
+            + "-hex 32) ... (the api_token.jwt secrets need the string: prefix) and reference its keys");
+      }
+    }
     List<String> plugins = effectivePlugins(spec.plugins);
     SortedMap<String, String> env = new TreeMap<>();
     if (spec.config != null) {
       spec.config.forEach((option, value) -> env.put(ConfigEnv.envName(option), value));
     }
+    env.putAll(RuntimeEnv.plainEnv(spec, instance));
     env.put(PLUGINS_ENV, String.join(" ", plugins));
+    List<EnvVar> secretEnv = RuntimeEnv.secretEnv(spec, instance);
+    Map<String, String> secretRefs = new TreeMap<>();
+    secretEnv.forEach(e -> secretRefs.put(e.getName(), e.getValueFrom().getSecretKeyRef().getName() + "/"
+        + e.getValueFrom().getSecretKeyRef().getKey()));
 
     Map<String, Object> runs = new LinkedHashMap<>();
     runs.put("version", spec.version);
@@ -59,9 +81,22 @@ public final class ReleaseFactory {
     runs.put("env", env);
     runs.put("resources", canonicalResources(spec.resources));
     runs.put("imageFingerprint", imageFingerprint);
+    if (!secretRefs.isEmpty()) {
+      runs.put("secretRefs", secretRefs);
+    }
+    if (spec.workers != null) {
+      Map<String, Object> workers = new TreeMap<>();
+      workers.put("queues", spec.workers.queuesOrDefault());
+      workers.put("resources", canonicalResources(spec.workers.resources));
+      runs.put("workers", workers);
+    }
+    if (spec.storage != null) {
+      runs.put("storage", true);
+    }
     String fingerprint = Fingerprint.of(runs);
     return new ReleaseOutcome.Ready(new Release(fingerprint, imageFingerprint, spec.version, image,
-        image != null && image.contains("@sha256:"), plugins, env, spec.resources, build));
+        image != null && image.contains("@sha256:"), plugins, env, spec.resources, secretEnv, spec.workers,
+        spec.storage, build));
   }
 
   /** The spec's plugin order, with {@code envvars} moved (or added) last, as ckanext-envvars requires. */

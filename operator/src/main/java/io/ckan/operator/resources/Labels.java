@@ -18,6 +18,8 @@ public final class Labels {
   public static final String OPERATOR = "ckan-operator";
   public static final String WEB = "web";
   public static final String BUILD = "build";
+  public static final String WORKER = "worker";
+  public static final String MIGRATE = "migrate";
   public static final String POINTER = "pointer";
 
   /** Selects everything this operator manages; the informers use it. */
@@ -49,6 +51,10 @@ public final class Labels {
   public static final String IMAGE_TAG = "ckan.io/image-tag";
   /** On build Jobs: the first 12 hex digits of the image fingerprint (labels are at most 63 characters). */
   public static final String IMAGE_FP12 = "ckan.io/image-fp12";
+
+  /** On a revision's ConfigMap (and Deployment): alembic heads before and after its migration. */
+  public static final String SCHEMA_BEFORE = "ckan.io/schema-before";
+  public static final String SCHEMA_AFTER = "ckan.io/schema-after";
 
   // annotations on the pointer Service
   public static final String SWITCHED_AT = "ckan.io/switched-at";

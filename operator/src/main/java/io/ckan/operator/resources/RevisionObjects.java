@@ -13,6 +13,7 @@ import io.fabric8.kubernetes.api.model.ServiceBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -71,7 +72,7 @@ public final class RevisionObjects {
     String name = Names.revision(owner.name(), revision);
     Map<String, String> podLabels = Labels.revision(owner.name(), Labels.WEB, revision);
     podLabels.put(Labels.VERSION, release.version());
-    return new DeploymentBuilder()
+    Deployment deployment = new DeploymentBuilder()
         .withMetadata(owner.meta(name, Labels.revision(owner.name(), Labels.WEB, revision), annotations(release)))
         .withNewSpec()
           .withReplicas(replicas)
@@ -98,6 +99,7 @@ public final class RevisionObjects {
                 .withImagePullPolicy(release.imagePinned() ? "IfNotPresent" : "Always")
                 .addNewPort().withName(PORT_NAME).withContainerPort(CKAN_PORT).withProtocol("TCP").endPort()
                 .addNewEnvFrom().withNewConfigMapRef().withName(name).endConfigMapRef().endEnvFrom()
+                .withEnv(release.secretEnv() == null ? List.of() : release.secretEnv())
                 .withResources(release.resources())
                 .withStartupProbe(probe(10, 5, 60))
                 .withReadinessProbe(probe(10, 5, 3))
@@ -113,6 +115,12 @@ public final class RevisionObjects {
           .endTemplate()
         .endSpec()
         .build();
+    if (release.storage() != null) {
+      deployment.getSpec().getTemplate().getSpec().getVolumes().add(InstanceObjects.storageVolume(owner.name()));
+      deployment.getSpec().getTemplate().getSpec().getContainers().get(0).getVolumeMounts()
+          .add(InstanceObjects.storageMount());
+    }
+    return deployment;
   }
 
   private static Probe probe(int periodSeconds, int timeoutSeconds, int failureThreshold) {

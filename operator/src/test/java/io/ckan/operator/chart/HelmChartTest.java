@@ -57,7 +57,10 @@ class HelmChartTest {
       "ckan.io", List.of("ckaninstances/status"), List.of("get", "patch", "update"),
       "apps", List.of("deployments"), List.of("get", "list", "watch", "create", "patch", "update", "delete"),
       "", List.of("services", "configmaps"), List.of("get", "list", "watch", "create", "patch", "update", "delete"),
-      "batch", List.of("jobs"), List.of("get", "list", "watch", "create", "delete"),
+      "batch", List.of("jobs"), List.of("get", "list", "watch", "create", "patch", "delete"),
+      "", List.of("secrets"), List.of("get"),
+      "", List.of("persistentvolumeclaims"), List.of("get", "create"),
+      "networking.k8s.io", List.of("ingresses"), List.of("get", "create", "update"),
       "", List.of("pods"), List.of("get", "list", "watch"),
       "", List.of("events"), List.of("create", "patch"),
       "events.k8s.io", List.of("events"), List.of("create", "patch"));
@@ -239,7 +242,10 @@ class HelmChartTest {
         assertFalse(g.contains("*"), where + ": wildcard apiGroup in " + rule);
         for (String res : rule.getResources()) {
           assertFalse(res.contains("*"), where + ": wildcard resource in " + rule);
-          assertFalse(res.equals("secrets") || res.startsWith("secrets/"), where + ": secrets must not be granted");
+          // secrets: only get, to check that referenced keys exist; never list/watch (no bulk reads) and never writes
+          assertFalse(res.startsWith("secrets/"), where + ": no secret subresources");
+          assertTrue(!res.equals("secrets") || rule.getVerbs().equals(List.of("get")), where
+              + ": secrets may only be read one by one by name: " + rule);
           for (String verb : rule.getVerbs()) {
             assertFalse(verb.contains("*"), where + ": wildcard verb in " + rule);
             granted.add(g + "/" + res + ":" + verb);

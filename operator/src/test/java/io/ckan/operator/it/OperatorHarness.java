@@ -9,6 +9,7 @@ import io.ckan.operator.api.CkanInstanceSpec;
 import io.ckan.operator.health.HttpStatusShowProbe;
 import io.ckan.operator.reconcile.OperatorRunner;
 import io.ckan.operator.resources.Labels;
+import io.ckan.sim.CkanJobs;
 import io.ckan.sim.Scenario;
 import io.ckan.sim.SimulatedCluster;
 import io.fabric8.kubernetes.api.model.Condition;
@@ -40,7 +41,9 @@ public final class OperatorHarness implements AutoCloseable {
   private KubernetesClient operatorClient;
   private OperatorRunner operator;
 
+  /** The scenario's Jobs behave like CKAN's unless a test's rules say otherwise (builds push, migrations succeed). */
   public OperatorHarness(Scenario scenario) {
+    scenario.defaultJobBehaviour(CkanJobs.succeed(Duration.ofSeconds(1)));
     this.cluster = SimulatedCluster.start(scenario);
     cluster.applyCrd(CRD);
     this.client = cluster.client();
@@ -166,7 +169,8 @@ public final class OperatorHarness implements AutoCloseable {
 
   public Map<Integer, Deployment> revisions(String name) {
     Map<Integer, Deployment> byNumber = new TreeMap<>();
-    client.apps().deployments().inNamespace(NS).withLabel(Labels.INSTANCE, name).list().getItems()
+    client.apps().deployments().inNamespace(NS).withLabel(Labels.INSTANCE, name).withLabel(Labels.COMPONENT, Labels.WEB)
+        .list().getItems()
         .forEach(d -> byNumber.put(Integer.valueOf(d.getMetadata().getLabels().get(Labels.REVISION)), d));
     return byNumber;
   }

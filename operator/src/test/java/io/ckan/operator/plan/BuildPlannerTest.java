@@ -38,8 +38,16 @@ class BuildPlannerTest {
 
   static Plan plan(List<ObservedRevision> revs, Optional<Pointer> pointer, Map<String, ObservedBuild> builds,
       Map<String, String> known, String retry) {
-    return Planner.plan(new PlanInput("ns", new ReleaseOutcome.Ready(BUILT), 2, rollout(60, 5), false, revs, pointer,
-        PlannerTest.healthy(revs), null, retry, builds, known, NOW));
+    return Planner.plan(new PlanInput("ns", "portal", new ReleaseOutcome.Ready(BUILT), 2, rollout(60, 5), false, revs,
+        pointer, PlannerTest.healthy(revs), null, retry, builds, known, migrated(revs), null, NOW));
+  }
+
+  /** Every revision that exists has migrated (this test is about builds). */
+  static Map<Integer, ObservedMigration> migrated(List<ObservedRevision> revs) {
+    Map<Integer, ObservedMigration> m = new java.util.HashMap<>();
+    revs.forEach(r -> m.put(r.number(), new ObservedMigration(r.number(), ObservedMigration.State.SUCCEEDED, "h1",
+        "h1", "")));
+    return m;
   }
 
   static ObservedBuild build(ObservedBuild.State state, String image, boolean recorded, boolean owned) {
@@ -87,8 +95,9 @@ class BuildPlannerTest {
   void anImageAnotherRevisionAlreadyRunsIsNotBuiltAgain() {
     // e.g. a second instance with the same release, or the build Job was cleaned up
     Plan p = plan(List.of(), Optional.empty(), Map.of(), Map.of(FP, IMAGE), null);
-    assertEquals(List.of(new Step.CreateRevision(1, EnumSet.allOf(Step.ObjectKind.class), 2,
-        new Step.BuiltImage(IMAGE, Map.of()))), p.steps());
+    assertEquals(List.of(new Step.CreateRevision(1, EnumSet.of(Step.ObjectKind.CONFIG_MAP, Step.ObjectKind.SERVICE),
+        2), new Step.StartMigration(1, new Step.BuiltImage(IMAGE, Map.of()))), p.steps(),
+        "straight to the migration with the image already built");
   }
 
   @Test

@@ -46,9 +46,10 @@ class PlannerTest {
         r.availableReplicas(), r.updatedReplicas(), r.rolledOut(), r.deadlineExceeded(), v, reason, r.retryHandled());
   }
 
+  /** A partly created revision whose migration already succeeded (its heads are on the ConfigMap). */
   static ObservedRevision objects(int n, String fp, boolean deployment, boolean service, boolean configMap) {
     return new ObservedRevision(n, fp, "img", "2.11.5", List.of(), NOW, null, deployment, service, configMap, 0, 0, 0,
-        false, false, null, null, null);
+        false, false, null, null, null, new ObservedRevision.Runtime("h1", "h1", true, false, 0));
   }
 
   static ObservedRevision stuck(int n, String fp, int replicas) {
@@ -89,7 +90,8 @@ class PlannerTest {
   @Test
   void firstRolloutCreatesRevisionOne() {
     Plan p = plan(2, List.of(), Optional.empty());
-    assertEquals(List.of(new Step.CreateRevision(1, EnumSet.allOf(Step.ObjectKind.class), 2)), p.steps());
+    assertEquals(List.of(new Step.CreateRevision(1, EnumSet.of(Step.ObjectKind.CONFIG_MAP, Step.ObjectKind.SERVICE),
+        2), new Step.StartMigration(1, null)), p.steps());
     assertEquals(1, p.desiredRevision());
     assertTrue(p.condition(Condition.RECONCILING).status());
     assertFalse(p.condition(Condition.READY).status());
@@ -122,8 +124,8 @@ class PlannerTest {
   @Test
   void newSpecMakesTheNextRevisionWhileTheOldOneServes() {
     Plan p = plan(2, List.of(rev(1, OLD, 2, 2)), pointer(1, null, NOW.minusSeconds(600)));
-    assertEquals(new Step.CreateRevision(2, EnumSet.allOf(Step.ObjectKind.class), 2), p.steps().get(0));
-    assertEquals(1, p.steps().size(), "nothing else is touched: " + p.steps());
+    assertEquals(List.of(new Step.CreateRevision(2, EnumSet.of(Step.ObjectKind.CONFIG_MAP, Step.ObjectKind.SERVICE),
+        2), new Step.StartMigration(2, null)), p.steps(), "nothing else is touched");
     assertTrue(p.condition(Condition.AVAILABLE).status());
   }
 
@@ -186,6 +188,7 @@ class PlannerTest {
     List<ObservedRevision> revs = List.of(rev(4, OLD, 2, 2), rev(7, "e".repeat(64), 0, 0));
     Plan p = plan(2, revs, pointer(4, null, NOW.minusSeconds(600)));
     assertEquals(8, ((Step.CreateRevision) p.steps().get(0)).revision());
+    assertEquals(new Step.StartMigration(8, null), p.steps().get(1));
   }
 
   @Test

@@ -1,0 +1,59 @@
+package io.ckan.operator.reconcile;
+
+import io.ckan.operator.api.CkanInstanceSpec;
+import io.ckan.operator.resources.InstanceObjects;
+import io.ckan.operator.resources.ManagedServices;
+import io.ckan.operator.resources.Owner;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.function.Consumer;
+
+/**
+ * Objects of the instance rather than of a revision: the Ingress to the pointer Service, the uploads volume and the
+ * opt-in managed services. Created when missing; the Ingress follows spec changes. They are never deleted here:
+ * they belong to the instance (owner references) and go with it.
+ */
+final class InstanceObjectsApplier {
+  private InstanceObjectsApplier() {}
+
+  static List<HasMetadata> desired(Owner owner, CkanInstanceSpec spec) {
+    List<HasMetadata> objects = new ArrayList<>();
+    if (spec.services != null && spec.services.managedOrDefault()) {
+      objects.addAll(ManagedServices.objects(owner, spec.version));
+    }
+    if (spec.storage != null) {
+      objects.add(InstanceObjects.storage(owner, spec.storage));
+    }
+    if (spec.ingress != null) {
+      objects.add(InstanceObjects.ingress(owner, spec.ingress));
+    }
+    return objects;
+  }
+
+  static void ensure(KubernetesClient client, Owner owner, CkanInstanceSpec spec, Consumer<String> journal) {
+    for (HasMetadata wanted : desired(owner, spec)) {
+      HasMetadata existing = client.resource(wanted).get();
+      try {
+        if (existing == null) {
+          client.resource(wanted).create();
+          journal.accept(owner.namespace() + "/" + owner.name() + ": created " + wanted.getKind() + " "
+              + wanted.getMetadata().getName());
+        } else if (wanted instanceof Ingress ingress
+            && !Objects.equals(ingress.getSpec(), ((Ingress) existing).getSpec())) {
+          ((Ingress) existing).setSpec(ingress.getSpec());
+          client.resource(existing).update();
+          journal.accept(owner.namespace() + "/" + owner.name() + ": updated Ingress " + wanted.getMetadata().getName());
+        }
+      } catch (KubernetesClientException e) {
+        if (e.getCode() != 409) {
+          throw e;
+        }
+      }
+    }
+  }
+}

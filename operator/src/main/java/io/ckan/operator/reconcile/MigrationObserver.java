@@ -1,0 +1,56 @@
+package io.ckan.operator.reconcile;
+
+import io.ckan.operator.plan.ObservedMigration;
+import io.ckan.operator.release.MigrationResult;
+import io.ckan.operator.resources.Labels;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
+
+/** Reads an instance's migration Jobs; a finished one's result is in its pod's termination message. */
+final class MigrationObserver {
+  private MigrationObserver() {}
+
+  static Map<Integer, ObservedMigration> migrations(Collection<Job> jobs, String instance,
+      Function<String, List<Pod>> podsOfJob) {
+    Map<Integer, ObservedMigration> result = new HashMap<>();
+    for (Job job : jobs) {
+      Map<String, String> labels = job.getMetadata().getLabels() == null ? Map.of() : job.getMetadata().getLabels();
+      if (!Labels.MIGRATE.equals(labels.get(Labels.COMPONENT)) || !instance.equals(labels.get(Labels.INSTANCE))) {
+        continue;
+      }
+      Optional<Integer> revision = ClusterObserver.revisionOf(job);
+      if (revision.isEmpty()) {
+        continue;
+      }
+      var status = job.getStatus();
+      boolean succeeded = status != null && status.getSucceeded() != null && status.getSucceeded() > 0;
+      boolean failed = status != null && ((status.getFailed() != null && status.getFailed() > 0)
+          || (status.getConditions() != null && status.getConditions().stream()
+              .anyMatch(c -> "Failed".equals(c.getType()) && "True".equals(c.getStatus()))));
+      if (!succeeded && !failed) {
+        result.put(revision.get(), new ObservedMigration(revision.get(), ObservedMigration.State.RUNNING, null, null,
+            ""));
+        continue;
+      }
+      Optional<String> message = BuildObserver.terminationMessage(podsOfJob.apply(job.getMetadata().getName()));
+      if (succeeded) {
+        Optional<MigrationResult> parsed = message.flatMap(MigrationResult::parse);
+        result.put(revision.get(), parsed
+            .map(r -> new ObservedMigration(revision.get(), ObservedMigration.State.SUCCEEDED, r.before(), r.after(), ""))
+            .orElseGet(() -> new ObservedMigration(revision.get(), ObservedMigration.State.FAILED, null, null,
+                "the migration reported no schema heads: " + message.orElse("no termination message"))));
+      } else {
+        String why = message.flatMap(MigrationResult::error).or(() -> message).orElse("the migration Job failed");
+        result.put(revision.get(), new ObservedMigration(revision.get(), ObservedMigration.State.FAILED, null, null,
+            why));
+      }
+    }
+    return result;
+  }
+}

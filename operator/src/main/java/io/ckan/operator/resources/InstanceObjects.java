@@ -1,0 +1,82 @@
+package io.ckan.operator.resources;
+
+import io.ckan.operator.api.IngressSpec;
+import io.ckan.operator.api.StorageSpec;
+import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
+import io.fabric8.kubernetes.api.model.PersistentVolumeClaimBuilder;
+import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.Volume;
+import io.fabric8.kubernetes.api.model.VolumeBuilder;
+import io.fabric8.kubernetes.api.model.VolumeMount;
+import io.fabric8.kubernetes.api.model.VolumeMountBuilder;
+import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
+import io.fabric8.kubernetes.api.model.networking.v1.IngressBuilder;
+import java.util.Map;
+
+/** Pure: objects of the instance as a whole, shared by all revisions: the Ingress and the uploads PVC. */
+public final class InstanceObjects {
+  private InstanceObjects() {}
+
+  public static final String INGRESS = "ingress";
+  public static final String STORAGE = "storage";
+  public static final String STORAGE_VOLUME = "storage";
+
+  public static String storageName(String instance) {
+    return instance + "-storage";
+  }
+
+  /** Ingress {@code <instance>} (networking.k8s.io/v1): the host, all paths, to the pointer Service's port 80. */
+  public static Ingress ingress(Owner owner, IngressSpec spec) {
+    IngressBuilder ingress = new IngressBuilder()
+        .withMetadata(owner.meta(Names.pointer(owner.name()), Labels.instance(owner.name(), INGRESS), Map.of()));
+    var body = ingress.withNewSpec();
+    if (spec.className != null) {
+      body.withIngressClassName(spec.className);
+    }
+    if (spec.tlsSecretName != null) {
+      body.addNewTl().withHosts(spec.host).withSecretName(spec.tlsSecretName).endTl();
+    }
+    body.addNewRule()
+          .withHost(spec.host)
+          .withNewHttp()
+            .addNewPath()
+              .withPath("/")
+              .withPathType("Prefix")
+              .withNewBackend()
+                .withNewService()
+                  .withName(Names.pointer(owner.name()))
+                  .withNewPort().withNumber(RevisionObjects.SERVICE_PORT).endPort()
+                .endService()
+              .endBackend()
+            .endPath()
+          .endHttp()
+        .endRule()
+        .endSpec();
+    return ingress.build();
+  }
+
+  /** PVC {@code <instance>-storage} for uploads; ReadWriteMany unless the spec says otherwise. */
+  public static PersistentVolumeClaim storage(Owner owner, StorageSpec spec) {
+    StorageSpec.AccessMode mode = spec.accessMode == null ? StorageSpec.AccessMode.ReadWriteMany : spec.accessMode;
+    return new PersistentVolumeClaimBuilder()
+        .withMetadata(owner.meta(storageName(owner.name()), Labels.instance(owner.name(), STORAGE), Map.of()))
+        .withNewSpec()
+          .withAccessModes(mode.name())
+          .withStorageClassName(spec.storageClassName)
+          .withNewResources().addToRequests("storage", new Quantity(spec.size)).endResources()
+        .endSpec()
+        .build();
+  }
+
+  /** The uploads volume for a pod spec (web and worker Deployments). */
+  public static Volume storageVolume(String instance) {
+    return new VolumeBuilder().withName(STORAGE_VOLUME)
+        .withNewPersistentVolumeClaim().withClaimName(storageName(instance)).endPersistentVolumeClaim()
+        .build();
+  }
+
+  /** Mounts {@link #storageVolume} at CKAN_STORAGE_PATH (/var/lib/ckan, owned by the images' ckan user). */
+  public static VolumeMount storageMount() {
+    return new VolumeMountBuilder().withName(STORAGE_VOLUME).withMountPath(RuntimeEnv.STORAGE_DIR).build();
+  }
+}
