@@ -50,7 +50,8 @@ public final class Demo {
 
   int run() {
     timeline.raw("ckan-operator demo: the real operator against an in-process Kubernetes API and a simulated cluster");
-    timeline.raw("(simulated time runs 20x faster; bakeSeconds is shortened to 2 s for the demo)");
+    timeline.raw("(simulated time runs 20x faster; bakeSeconds is shortened to 2 s for the demo; every revision runs its "
+        + "ckan db upgrade Job before its web pods exist)");
     scenario = Scenario.create().timeScale(0.05).defaultJobBehaviour(CkanJobs.succeed(Duration.ofSeconds(30)));
     try (SimulatedCluster cluster = SimulatedCluster.start(scenario)) {
       cluster.onEvent(line -> timeline.line("cluster", line.replaceFirst("^\\d\\d:\\d\\d:\\d\\d\\.\\d{3} ", "")));
@@ -134,7 +135,26 @@ public final class Demo {
     awaitState("revision 1 brought back up, verified, and the pointer moved to it",
         s -> Integer.valueOf(1).equals(s.currentRevision) && Integer.valueOf(1).equals(pointer())
             && is(s, "Available", "True", null));
+
+    timeline.step("9. spec.image.prebuilt: image " + shortDigest(5) + " whose migration changes the database schema, "
+        + "then crashes in the bake window");
+    scenario.whenJob("portal-r5-migrate", JobBehaviour.succeed(Duration.ofSeconds(20),
+        "{\"before\":\"" + CkanJobs.STABLE_HEAD + "\",\"after\":\"" + NEW_SCHEMA + "\"}"));
+    scenario.whenRevision(NAME, 5, Behaviour.becomesUnhealthyAfter(Duration.ofSeconds(20)));
+    edit(ci -> prebuilt(ci, image(5)));
+    awaitState("the automatic revert to revision 1 is refused: RollbackBlockedBySchema, pointer stays on 5",
+        s -> is(s, "Stalled", "True", "RollbackBlockedBySchema") && Integer.valueOf(5).equals(pointer()));
+    timeline.line("status", "Stalled: " + condition(status(), "Stalled").getMessage());
+
+    timeline.step("10. roll forward: spec.image.prebuilt " + shortDigest(6) + " (the fix); its migration is a no-op");
+    scenario.whenJob("portal-r6-migrate", JobBehaviour.succeed(Duration.ofSeconds(20),
+        "{\"before\":\"" + NEW_SCHEMA + "\",\"after\":\"" + NEW_SCHEMA + "\"}"));
+    edit(ci -> prebuilt(ci, image(6)));
+    awaitState("revision 6 live and Ready", s -> ready(s, 6));
   }
+
+  /** The schema head the demo's revision 5 migrates the database to. */
+  static final String NEW_SCHEMA = "9c1e5a7b3d2f";
 
   private static void prebuilt(CkanInstance ci, String image) {
     if (ci.getSpec().image == null) {

@@ -26,7 +26,10 @@ class DemoTest {
     assertTrue(out.contains("revision 4 verdict RolledBack (AutoRevert"), out);
     assertTrue(out.contains("pointer moved from revision 4 to revision 2 [AutoRevert]"), out);
     assertTrue(out.contains("pointer moved from revision 2 to revision 1 [Rollback]"), out);
-    assertTrue(out.contains("pointer Service 'portal' selects revision 1"), out);
+    assertTrue(out.contains("migration portal-r1-migrate started"), out);
+    assertTrue(out.contains("revision 5 migrated: schema 4b6a3f2e1d0c -> 9c1e5a7b3d2f"), out);
+    assertTrue(out.contains("RollbackBlockedBySchema"), out);
+    assertTrue(out.contains("pointer Service 'portal' selects revision 6"), out);
     assertTrue(out.contains("DEMO OK"), out);
   }
 }
