@@ -59,8 +59,10 @@ class DeploymentSimulationTest {
     assertEquals("MinimumReplicasAvailable", condition(status, "Available").getReason());
     assertEquals("True", condition(status, "Progressing").getStatus());
     assertEquals("NewReplicaSetAvailable", condition(status, "Progressing").getReason());
-    assertTrue(cluster.events().stream().anyMatch(e -> e.endsWith("deployment default/healthy-r1 available 2/2")),
-        cluster.events().toString());
+    // the event is recorded right after the status write, so it may trail what the API already shows
+    org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(5)).untilAsserted(() -> assertTrue(
+        cluster.events().stream().anyMatch(e -> e.endsWith("deployment default/healthy-r1 available 2/2")),
+        cluster.events().toString()));
   }
 
   @Test

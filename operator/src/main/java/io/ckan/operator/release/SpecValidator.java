@@ -68,6 +68,7 @@ public final class SpecValidator {
       errors.add(new FieldError("spec.replicas", "must be 0 or more, got " + spec.replicas));
     }
     validateRollout(spec.rollout, errors);
+    validateRuntime(spec, errors);
     if (spec.build != null) {
       if (spec.build.registry != null && !REPOSITORY.matcher(spec.build.registry).matches()) {
         errors.add(new FieldError("spec.build.registry", "'" + spec.build.registry
@@ -200,6 +201,76 @@ public final class SpecValidator {
   private static boolean looksSecret(String key) {
     String lower = key.toLowerCase(Locale.ROOT);
     return SECRET_OPTIONS.contains(lower) || SECRET_WORDS.stream().anyMatch(lower::contains);
+  }
+
+  private static final Pattern SECRET_KEY = Pattern.compile(Patterns.SECRET_KEY);
+  private static final Pattern SERVICE_URL = Pattern.compile(Patterns.SERVICE_URL);
+
+  /** secretConfig, services, workers: references well formed, nothing set twice, the essentials present. */
+  private static void validateRuntime(CkanInstanceSpec spec, List<FieldError> errors) {
+    Set<String> options = new HashSet<>();
+    if (spec.secretConfig != null) {
+      for (int i = 0; i < spec.secretConfig.size(); i++) {
+        var o = spec.secretConfig.get(i);
+        String at = "spec.secretConfig[" + i + "]";
+        if (o == null || o.option == null || !CONFIG_KEY.matcher(o.option.toLowerCase(Locale.ROOT)).matches()) {
+          errors.add(new FieldError(at + ".option", "must be a CKAN option name, e.g. beaker.session.secret"));
+          continue;
+        }
+        if (!options.add(o.option.toLowerCase(Locale.ROOT))) {
+          errors.add(new FieldError(at + ".option", "'" + o.option + "' is set twice"));
+        }
+        if (spec.config != null && spec.config.keySet().stream().anyMatch(k -> k.equalsIgnoreCase(o.option))) {
+          errors.add(new FieldError(at + ".option", "'" + o.option + "' is also in spec.config; set it in one place"));
+        }
+        validateRef(o.secretKeyRef, at + ".secretKeyRef", errors);
+      }
+    }
+    var services = spec.services;
+    if (services != null) {
+      validateRef(services.databaseUrl, "spec.services.databaseUrl", errors);
+      validateRef(services.datastoreWriteUrl, "spec.services.datastoreWriteUrl", errors);
+      validateRef(services.datastoreReadUrl, "spec.services.datastoreReadUrl", errors);
+      validateRef(services.solrUser, "spec.services.solrUser", errors);
+      validateRef(services.solrPassword, "spec.services.solrPassword", errors);
+      validateRef(services.redisUrl, "spec.services.redisUrl", errors);
+      if (services.solrUrl != null && !SERVICE_URL.matcher(services.solrUrl).matches()) {
+        errors.add(new FieldError("spec.services.solrUrl", "'" + services.solrUrl
+            + "' must be an http(s) URL without credentials, e.g. http://solr:8983/solr/ckan"));
+      }
+      if (!services.managedOrDefault()) {
+        if (services.databaseUrl == null) {
+          errors.add(new FieldError("spec.services.databaseUrl", "is required (or set services.managed: true)"));
+        }
+        if (services.solrUrl == null) {
+          errors.add(new FieldError("spec.services.solrUrl", "is required (or set services.managed: true)"));
+        }
+        if (services.redisUrl == null) {
+          errors.add(new FieldError("spec.services.redisUrl", "is required (or set services.managed: true)"));
+        }
+      }
+      if ((services.solrUser == null) != (services.solrPassword == null)) {
+        errors.add(new FieldError("spec.services.solrUser", "solrUser and solrPassword go together"));
+      }
+      if (services.datastoreReadUrl != null && services.datastoreWriteUrl == null) {
+        errors.add(new FieldError("spec.services.datastoreWriteUrl", "is required with datastoreReadUrl"));
+      }
+    }
+    if (spec.workers != null && spec.workers.replicas != null && spec.workers.replicas < 0) {
+      errors.add(new FieldError("spec.workers.replicas", "must be 0 or more"));
+    }
+  }
+
+  private static void validateRef(io.ckan.operator.api.SecretKeyRef ref, String at, List<FieldError> errors) {
+    if (ref == null) {
+      return;
+    }
+    if (ref.name == null || !OBJECT_NAME.matcher(ref.name).matches()) {
+      errors.add(new FieldError(at + ".name", "'" + ref.name + "' is not a Secret name"));
+    }
+    if (ref.key == null || !SECRET_KEY.matcher(ref.key).matches()) {
+      errors.add(new FieldError(at + ".key", "'" + ref.key + "' is not a Secret key"));
+    }
   }
 
   private static void validateRollout(RolloutSpec rollout, List<FieldError> errors) {

@@ -96,6 +96,28 @@ class SpecValidatorTest {
         Arguments.of("two git sources, one project", (Consumer<CkanInstanceSpec>) s -> s.extensions.add(
             git("harvest2", "https://gitlab.example.org/fork/ckanext-harvest.git", "v1.6.2", "harvest2")),
             "spec.extensions[2].git.url"),
+        Arguments.of("services without a database", (Consumer<CkanInstanceSpec>) s -> {
+          s.services = new io.ckan.operator.api.ServicesSpec();
+          s.services.solrUrl = "http://solr:8983/solr/ckan";
+          s.services.redisUrl = new io.ckan.operator.api.SecretKeyRef("r", "url");
+        }, "spec.services.databaseUrl"),
+        Arguments.of("solr url with credentials", (Consumer<CkanInstanceSpec>) s -> {
+          s.services = new io.ckan.operator.api.ServicesSpec();
+          s.services.managed = true;
+          s.services.solrUrl = "http://admin:pw@solr:8983/solr/ckan";
+        }, "spec.services.solrUrl"),
+        Arguments.of("secret ref key", (Consumer<CkanInstanceSpec>) s -> {
+          s.services = new io.ckan.operator.api.ServicesSpec();
+          s.services.managed = true;
+          s.services.databaseUrl = new io.ckan.operator.api.SecretKeyRef("db", "url with space");
+        }, "spec.services.databaseUrl.key"),
+        Arguments.of("option in config and secretConfig", (Consumer<CkanInstanceSpec>) s -> {
+          s.config.put("ckan.auth.public_user_details", "false");
+          var o = new io.ckan.operator.api.SecretOption();
+          o.option = "ckan.auth.public_user_details";
+          o.secretKeyRef = new io.ckan.operator.api.SecretKeyRef("x", "y");
+          s.secretConfig = new ArrayList<>(List.of(o));
+        }, "spec.secretConfig[0].option"),
         Arguments.of("registry with tag", (Consumer<CkanInstanceSpec>) s -> {
           s.build = new io.ckan.operator.api.BuildSpec();
           s.build.registry = "registry.example.org/ckan:latest";
