@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
-import io.ckan.operator.api.Patterns;
 import java.util.Collections;
 import java.util.Iterator;
 import java.util.Map;
@@ -25,8 +24,6 @@ import java.util.regex.Pattern;
 public record BuildResult(String digest, Map<String, String> commits) {
 
   private static final Pattern DIGEST = Pattern.compile("^sha256:[a-f0-9]{64}$");
-  private static final Pattern COMMIT = Pattern.compile(Patterns.COMMIT);
-  private static final Pattern NAME = Pattern.compile(Patterns.EXTENSION_NAME);
   private static final Set<String> FIELDS = Set.of("digest", "commits");
   private static final ObjectMapper STRICT = JsonMapper.builder()
       .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
@@ -65,8 +62,8 @@ public record BuildResult(String digest, Map<String, String> commits) {
     for (Iterator<Map.Entry<String, JsonNode>> it = commits.fields(); it.hasNext(); ) {
       Map.Entry<String, JsonNode> entry = it.next();
       JsonNode commit = entry.getValue();
-      if (!NAME.matcher(entry.getKey()).matches() || !commit.isTextual()
-          || !COMMIT.matcher(commit.textValue()).matches()) {
+      if (!Tokens.EXTENSION_NAME.matcher(entry.getKey()).matches() || !commit.isTextual()
+          || !Tokens.COMMIT.matcher(commit.textValue()).matches()) {
         return Optional.empty();
       }
       resolved.put(entry.getKey(), commit.textValue());

@@ -1,7 +1,6 @@
 package io.ckan.operator.release;
 
 import io.ckan.operator.api.ExtensionSpec;
-import io.ckan.operator.api.Patterns;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -36,18 +35,12 @@ public final class Dockerfile {
   private static final String ARG_SUFFIX = "_COMMIT";
   private static final String PIP = "pip install --no-cache-dir";
 
-  private static final Pattern NAME = Pattern.compile(Patterns.EXTENSION_NAME);
-  private static final Pattern PIP_PIN = Pattern.compile(Patterns.PIP_PIN);
-  private static final Pattern GIT_URL = Pattern.compile(Patterns.GIT_URL);
-  private static final Pattern RELATIVE_PATH = Pattern.compile(Patterns.RELATIVE_PATH);
-  private static final Pattern VERSION = Pattern.compile(Patterns.VERSION);
-  private static final Pattern IMAGE = Pattern.compile(Patterns.IMAGE);
   /** A PEP 508 project name: what pip accepts after {@code #egg=}. */
   private static final Pattern PROJECT_NAME = Pattern.compile("^[A-Za-z0-9]([A-Za-z0-9._-]*[A-Za-z0-9])?$");
 
   public static String render(String baseImage, String ckanVersion, List<ExtensionSpec> extensions) {
-    require(IMAGE, baseImage, "base image");
-    require(VERSION, ckanVersion, "CKAN version");
+    require(Tokens.IMAGE, baseImage, "base image");
+    require(Tokens.VERSION, ckanVersion, "CKAN version");
     StringBuilder out = new StringBuilder();
     out.append("FROM ").append(baseImage).append('\n');
     out.append("LABEL ").append(VERSION_LABEL).append("=\"").append(ckanVersion).append("\"\n");
@@ -84,7 +77,7 @@ public final class Dockerfile {
 
   /** {@code dcat-ap} -> {@code CKAN_EXT_DCAT_AP_COMMIT}. Extension names have no '_', so this is one-to-one. */
   public static String argName(String extensionName) {
-    require(NAME, extensionName, "extension name");
+    require(Tokens.EXTENSION_NAME, extensionName, "extension name");
     return ARG_PREFIX + extensionName.toUpperCase(Locale.ROOT).replace('-', '_') + ARG_SUFFIX;
   }
 
@@ -93,7 +86,7 @@ public final class Dockerfile {
    * as pip names the directory in {@code $PIP_SRC} (PEP 503: lower case, runs of {@code -_.} become {@code -}).
    */
   public static String eggName(String gitUrl) {
-    require(GIT_URL, gitUrl, "git URL");
+    require(Tokens.GIT_URL, gitUrl, "git URL");
     String path = gitUrl.endsWith("/") ? gitUrl.substring(0, gitUrl.length() - 1) : gitUrl;
     String segment = path.substring(path.lastIndexOf('/') + 1);
     if (segment.endsWith(".git")) {
@@ -120,12 +113,12 @@ public final class Dockerfile {
   }
 
   private static void check(ExtensionSpec extension) {
-    require(NAME, extension.name, "extension name");
+    require(Tokens.EXTENSION_NAME, extension.name, "extension name");
     if ((extension.pip == null) == (extension.git == null)) {
       throw new IllegalArgumentException("extension " + extension.name + " needs exactly one of pip or git");
     }
     if (extension.pip != null) {
-      require(PIP_PIN, extension.pip, "pip requirement of " + extension.name);
+      require(Tokens.PIP_PIN, extension.pip, "pip requirement of " + extension.name);
       if (extension.requirementsFile != null) {
         throw new IllegalArgumentException("extension " + extension.name
             + ": requirementsFile applies to git sources only (a PyPI package declares its own requirements)");
@@ -134,7 +127,7 @@ public final class Dockerfile {
       eggName(extension.git.url);
     }
     if (extension.requirementsFile != null) {
-      require(RELATIVE_PATH, extension.requirementsFile, "requirementsFile of " + extension.name);
+      require(Tokens.RELATIVE_PATH, extension.requirementsFile, "requirementsFile of " + extension.name);
       if (List.of(extension.requirementsFile.split("/")).contains("..")) {
         throw new IllegalArgumentException("requirementsFile of " + extension.name + " leaves the source tree");
       }

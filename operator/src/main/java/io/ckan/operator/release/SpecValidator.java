@@ -3,7 +3,6 @@ package io.ckan.operator.release;
 import io.ckan.operator.api.CkanInstanceSpec;
 import io.ckan.operator.api.ExtensionSpec;
 import io.ckan.operator.api.GitSource;
-import io.ckan.operator.api.Patterns;
 import io.ckan.operator.api.RolloutSpec;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -20,19 +19,7 @@ import java.util.regex.Pattern;
 public final class SpecValidator {
   private SpecValidator() {}
 
-  private static final Pattern VERSION = Pattern.compile(Patterns.VERSION);
-  private static final Pattern EXTENSION_NAME = Pattern.compile(Patterns.EXTENSION_NAME);
-  private static final Pattern PIP_PIN = Pattern.compile(Patterns.PIP_PIN);
-  private static final Pattern GIT_URL = Pattern.compile(Patterns.GIT_URL);
-  private static final Pattern GIT_REF = Pattern.compile(Patterns.GIT_REF);
-  private static final Pattern RELATIVE_PATH = Pattern.compile(Patterns.RELATIVE_PATH);
-  private static final Pattern PLUGIN = Pattern.compile(Patterns.PLUGIN);
-  private static final Pattern CONFIG_KEY = Pattern.compile(Patterns.CONFIG_KEY);
-  private static final Pattern IMAGE = Pattern.compile(Patterns.IMAGE);
-  private static final Pattern IMAGE_BY_DIGEST = Pattern.compile(Patterns.IMAGE_BY_DIGEST);
-  private static final Pattern REPOSITORY = Pattern.compile(Patterns.REPOSITORY);
   private static final Pattern PROJECT_NAME = Pattern.compile("^[A-Za-z0-9]([A-Za-z0-9._-]{0,98}[A-Za-z0-9])?$");
-  private static final Pattern OBJECT_NAME = Pattern.compile(Patterns.OBJECT_NAME);
 
   /** Options whose values are credentials: they must come from a Secret, never from spec.config. */
   private static final Set<String> SECRET_OPTIONS = Set.of(
@@ -49,14 +36,14 @@ public final class SpecValidator {
     }
     if (spec.version == null) {
       errors.add(new FieldError("spec.version", "is required (CKAN core version X.Y.Z, e.g. 2.11.5)"));
-    } else if (!VERSION.matcher(spec.version).matches()) {
+    } else if (!Tokens.VERSION.matcher(spec.version).matches()) {
       errors.add(new FieldError("spec.version", "'" + spec.version + "' is not a CKAN version X.Y.Z (e.g. 2.11.5)"));
     }
     if (spec.image != null) {
-      if (spec.image.base != null && !IMAGE.matcher(spec.image.base).matches()) {
+      if (spec.image.base != null && !Tokens.IMAGE.matcher(spec.image.base).matches()) {
         errors.add(new FieldError("spec.image.base", "'" + spec.image.base + "' is not an image reference"));
       }
-      if (spec.image.prebuilt != null && !IMAGE_BY_DIGEST.matcher(spec.image.prebuilt).matches()) {
+      if (spec.image.prebuilt != null && !Tokens.IMAGE_BY_DIGEST.matcher(spec.image.prebuilt).matches()) {
         errors.add(new FieldError("spec.image.prebuilt",
             "'" + spec.image.prebuilt + "' must be pinned by digest: repository@sha256:<64 hex digits>"));
       }
@@ -70,11 +57,11 @@ public final class SpecValidator {
     validateRollout(spec.rollout, errors);
     validateRuntime(spec, errors);
     if (spec.build != null) {
-      if (spec.build.registry != null && !REPOSITORY.matcher(spec.build.registry).matches()) {
+      if (spec.build.registry != null && !Tokens.REPOSITORY.matcher(spec.build.registry).matches()) {
         errors.add(new FieldError("spec.build.registry", "'" + spec.build.registry
             + "' must be a repository without tag or digest, e.g. registry.example.org/ckan/portal"));
       }
-      if (spec.build.pushSecret != null && !OBJECT_NAME.matcher(spec.build.pushSecret).matches()) {
+      if (spec.build.pushSecret != null && !Tokens.OBJECT_NAME.matcher(spec.build.pushSecret).matches()) {
         errors.add(new FieldError("spec.build.pushSecret", "'" + spec.build.pushSecret + "' is not a Secret name"));
       }
       if (spec.build.timeoutSeconds != null && (spec.build.timeoutSeconds < 60 || spec.build.timeoutSeconds > 21600)) {
@@ -98,7 +85,7 @@ public final class SpecValidator {
         errors.add(new FieldError(at, "must not be null"));
         continue;
       }
-      if (ext.name == null || !EXTENSION_NAME.matcher(ext.name).matches()) {
+      if (ext.name == null || !Tokens.EXTENSION_NAME.matcher(ext.name).matches()) {
         errors.add(new FieldError(at + ".name", "'" + ext.name + "' must be a lowercase name (a-z, 0-9, '-'), at most 63 characters"));
       } else if (!names.add(ext.name)) {
         errors.add(new FieldError(at + ".name", "'" + ext.name + "' is used by another extension; names must be unique"));
@@ -106,7 +93,7 @@ public final class SpecValidator {
       if ((ext.pip == null) == (ext.git == null)) {
         errors.add(new FieldError(at, "set exactly one source: pip or git"));
       }
-      if (ext.pip != null && !PIP_PIN.matcher(ext.pip).matches()) {
+      if (ext.pip != null && !Tokens.PIP_PIN.matcher(ext.pip).matches()) {
         errors.add(new FieldError(at + ".pip", "'" + ext.pip + "' must be an exact pin such as ckanext-dcat==2.4.4"));
       }
       if (ext.git != null) {
@@ -116,7 +103,7 @@ public final class SpecValidator {
         errors.add(new FieldError(at + ".requirementsFile", "applies to git sources only; a PyPI package "
             + "declares its own dependencies"));
       }
-      if (ext.git != null && ext.git.url != null && GIT_URL.matcher(ext.git.url).matches()) {
+      if (ext.git != null && ext.git.url != null && Tokens.GIT_URL.matcher(ext.git.url).matches()) {
         String egg = eggOf(ext.git.url);
         if (!PROJECT_NAME.matcher(egg).matches()) {
           errors.add(new FieldError(at + ".git.url", "must end in a Python project name (got '" + egg + "')"));
@@ -124,7 +111,7 @@ public final class SpecValidator {
           errors.add(new FieldError(at + ".git.url", "installs project '" + egg + "', like another extension"));
         }
       }
-      if (ext.requirementsFile != null && (!RELATIVE_PATH.matcher(ext.requirementsFile).matches()
+      if (ext.requirementsFile != null && (!Tokens.RELATIVE_PATH.matcher(ext.requirementsFile).matches()
           || ext.requirementsFile.contains(".."))) {
         errors.add(new FieldError(at + ".requirementsFile",
             "'" + ext.requirementsFile + "' must be a relative path inside the source (letters, digits, . _ - /; no '..')"));
@@ -132,7 +119,7 @@ public final class SpecValidator {
       if (ext.plugins != null) {
         for (int p = 0; p < ext.plugins.size(); p++) {
           String plugin = ext.plugins.get(p);
-          if (plugin == null || !PLUGIN.matcher(plugin).matches()) {
+          if (plugin == null || !Tokens.PLUGIN.matcher(plugin).matches()) {
             errors.add(new FieldError(at + ".plugins[" + p + "]", "'" + plugin + "' is not a plugin name (letters, digits, _)"));
           } else {
             provided.add(plugin);
@@ -151,10 +138,10 @@ public final class SpecValidator {
   }
 
   private static void validateGit(GitSource git, String at, List<FieldError> errors) {
-    if (git.url == null || !GIT_URL.matcher(git.url).matches()) {
+    if (git.url == null || !Tokens.GIT_URL.matcher(git.url).matches()) {
       errors.add(new FieldError(at + ".url", "'" + git.url + "' must be an https:// repository URL without credentials, query or spaces"));
     }
-    if (git.ref == null || !GIT_REF.matcher(git.ref).matches() || git.ref.contains("..")) {
+    if (git.ref == null || !Tokens.GIT_REF.matcher(git.ref).matches() || git.ref.contains("..")) {
       errors.add(new FieldError(at + ".ref", "'" + git.ref + "' must be a tag or a 40-hex commit (letters, digits, . _ - /)"));
     }
   }
@@ -167,7 +154,7 @@ public final class SpecValidator {
     for (int i = 0; i < plugins.size(); i++) {
       String plugin = plugins.get(i);
       String at = "spec.plugins[" + i + "]";
-      if (plugin == null || !PLUGIN.matcher(plugin).matches()) {
+      if (plugin == null || !Tokens.PLUGIN.matcher(plugin).matches()) {
         errors.add(new FieldError(at, "'" + plugin + "' is not a plugin name (letters, digits, _)"));
       } else if (!seen.add(plugin)) {
         errors.add(new FieldError(at, "'" + plugin + "' is listed twice"));
@@ -185,7 +172,7 @@ public final class SpecValidator {
     for (Map.Entry<String, String> entry : config.entrySet()) {
       String key = entry.getKey();
       String at = "spec.config[" + key + "]";
-      if (!CONFIG_KEY.matcher(key).matches()) {
+      if (!Tokens.CONFIG_KEY.matcher(key).matches()) {
         errors.add(new FieldError(at, "not a CKAN option name (lowercase dotted words, e.g. ckan.site_url)"));
       } else if (key.equals("ckan.plugins")) {
         errors.add(new FieldError(at, "set plugins with spec.plugins, not config"));
@@ -203,8 +190,6 @@ public final class SpecValidator {
     return SECRET_OPTIONS.contains(lower) || SECRET_WORDS.stream().anyMatch(lower::contains);
   }
 
-  private static final Pattern SECRET_KEY = Pattern.compile(Patterns.SECRET_KEY);
-  private static final Pattern SERVICE_URL = Pattern.compile(Patterns.SERVICE_URL);
 
   /** secretConfig, services, workers: references well formed, nothing set twice, the essentials present. */
   private static void validateRuntime(CkanInstanceSpec spec, List<FieldError> errors) {
@@ -213,7 +198,7 @@ public final class SpecValidator {
       for (int i = 0; i < spec.secretConfig.size(); i++) {
         var o = spec.secretConfig.get(i);
         String at = "spec.secretConfig[" + i + "]";
-        if (o == null || o.option == null || !CONFIG_KEY.matcher(o.option.toLowerCase(Locale.ROOT)).matches()) {
+        if (o == null || o.option == null || !Tokens.CONFIG_KEY.matcher(o.option.toLowerCase(Locale.ROOT)).matches()) {
           errors.add(new FieldError(at + ".option", "must be a CKAN option name, e.g. beaker.session.secret"));
           continue;
         }
@@ -234,7 +219,7 @@ public final class SpecValidator {
       validateRef(services.solrUser, "spec.services.solrUser", errors);
       validateRef(services.solrPassword, "spec.services.solrPassword", errors);
       validateRef(services.redisUrl, "spec.services.redisUrl", errors);
-      if (services.solrUrl != null && !SERVICE_URL.matcher(services.solrUrl).matches()) {
+      if (services.solrUrl != null && !Tokens.SERVICE_URL.matcher(services.solrUrl).matches()) {
         errors.add(new FieldError("spec.services.solrUrl", "'" + services.solrUrl
             + "' must be an http(s) URL without credentials, e.g. http://solr:8983/solr/ckan"));
       }
@@ -265,10 +250,10 @@ public final class SpecValidator {
     if (ref == null) {
       return;
     }
-    if (ref.name == null || !OBJECT_NAME.matcher(ref.name).matches()) {
+    if (ref.name == null || !Tokens.OBJECT_NAME.matcher(ref.name).matches()) {
       errors.add(new FieldError(at + ".name", "'" + ref.name + "' is not a Secret name"));
     }
-    if (ref.key == null || !SECRET_KEY.matcher(ref.key).matches()) {
+    if (ref.key == null || !Tokens.SECRET_KEY.matcher(ref.key).matches()) {
       errors.add(new FieldError(at + ".key", "'" + ref.key + "' is not a Secret key"));
     }
   }
