@@ -684,8 +684,9 @@ public final class Planner {
       if (keepWarm.contains(r.number())) {
         return new Plan.StateReport(RevisionState.Superseded, "KeptWarm");
       }
-      return new Plan.StateReport(RevisionState.Superseded, r.verdict() == Verdict.STABLE ? "Replaced"
-          : "ReplacedBeforeLive");
+      boolean served = r.verdict() == Verdict.STABLE || in.pointer().map(Pointer::history).orElse(List.of()).stream()
+          .anyMatch(e -> e.to != null && e.to == r.number());
+      return new Plan.StateReport(RevisionState.Superseded, served ? "Replaced" : "ReplacedBeforeLive");
     }
 
     private void requeueAt(Instant when) {

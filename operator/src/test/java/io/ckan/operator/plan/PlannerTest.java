@@ -152,6 +152,7 @@ class PlannerTest {
     assertTrue(baked.steps().contains(new Step.Scale(1, 0, "superseded")), baked.steps().toString());
     assertTrue(baked.steps().contains(new Step.RecordVerdict(2, Verdict.STABLE, "Verified")));
     assertEquals(RevisionState.Superseded, baked.states().get(1).state());
+    assertEquals("KeptWarm", baking.states().get(1).reason());
   }
 
   @Test
@@ -239,6 +240,17 @@ class PlannerTest {
         List.of(rev(1, OLD, 2, 2)), pointer(1, null, NOW.minusSeconds(600)), NOW));
     assertTrue(p.steps().isEmpty());
     assertEquals("Paused", p.condition(Condition.READY).reason());
+  }
+
+  @Test
+  void aRevisionThatServedIsReportedAsReplacedEvenWithoutAVerdict() {
+    List<HistoryEntry> history = List.of(new HistoryEntry("Deploy", 1, 2, "x", NOW.toString()),
+        new HistoryEntry("Deploy", 2, 3, "x", NOW.toString()));
+    List<ObservedRevision> revs = List.of(withVerdict(rev(1, OLD, 0, 0), Verdict.STABLE, "Verified"),
+        rev(2, "b".repeat(64), 0, 0), rev(3, R.fingerprint(), 2, 2), rev(4, "c".repeat(64), 0, 0));
+    Plan p = plan(2, revs, Optional.of(new Pointer(3, 2, NOW.minusSeconds(600), history)));
+    assertEquals("Replaced", p.states().get(2).reason(), "revision 2 took traffic (history) before it was replaced");
+    assertEquals("ReplacedBeforeLive", p.states().get(4).reason());
   }
 
   @Test

@@ -108,6 +108,14 @@ class ReleaseFactoryTest {
   }
 
   @Test
+  void instanceNamesMustLeaveRoomForObjectNames() {
+    ReleaseOutcome.Invalid invalid = assertInstanceOf(ReleaseOutcome.Invalid.class,
+        ReleaseFactory.from(SpecValidatorTest.valid(), "a".repeat(41)));
+    assertEquals("metadata.name", invalid.errors().get(0).field());
+    assertInstanceOf(ReleaseOutcome.Ready.class, ReleaseFactory.from(SpecValidatorTest.valid(), "a".repeat(40)));
+  }
+
+  @Test
   void extensionsWithoutAPrebuiltImageNeedABuildRegistry() {
     CkanInstanceSpec spec = SpecValidatorTest.valid();
     spec.image = null;
