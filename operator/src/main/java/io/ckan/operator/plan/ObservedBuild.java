@@ -13,8 +13,5 @@ import java.util.Map;
  * @param owned          this instance is among the Job's owners
  * @param message        why it failed, or what it is doing
  */
-public record ObservedBuild(String imageFingerprint, String jobName, State state, String image,
-    Map<String, String> commits, boolean resultRecorded, boolean owned, String message) {
-
-  public enum State { RUNNING, SUCCEEDED, FAILED }
-}
+public record ObservedBuild(String imageFingerprint, String jobName, JobState state, String image,
+    Map<String, String> commits, boolean resultRecorded, boolean owned, String message) {}

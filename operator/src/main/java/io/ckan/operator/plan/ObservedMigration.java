@@ -6,6 +6,4 @@ package io.ckan.operator.plan;
  * @param before the alembic head before {@code ckan db upgrade} (empty on a fresh database)
  * @param after  the head after it; null unless the Job succeeded with a readable result
  */
-public record ObservedMigration(int revision, State state, String before, String after, String message) {
-  public enum State { RUNNING, SUCCEEDED, FAILED }
-}
+public record ObservedMigration(int revision, JobState state, String before, String after, String message) {}

@@ -113,7 +113,7 @@ public final class Planner {
           && !in.retryRequest().equals(target.retryHandled())) {
         steps.add(new Step.ClearVerdict(target.number(), in.retryRequest(), anchor(target)));
         ObservedBuild failedBuild = release.build() == null ? null : in.builds().get(release.imageFingerprint());
-        if (!target.hasDeployment() && failedBuild != null && failedBuild.state() == ObservedBuild.State.FAILED) {
+        if (!target.hasDeployment() && failedBuild != null && failedBuild.state() == JobState.FAILED) {
           steps.add(new Step.DeleteBuild(failedBuild.jobName()));
         }
         keepWarm.add(target.number());
@@ -162,7 +162,7 @@ public final class Planner {
     /** Succeeded builds whose result is only in a pod's termination message: store it on the Job (the cache). */
     private void recordBuildResults() {
       in.builds().values().stream()
-          .filter(b -> b.owned() && b.state() == ObservedBuild.State.SUCCEEDED && b.image() != null
+          .filter(b -> b.owned() && b.state() == JobState.SUCCEEDED && b.image() != null
               && !b.resultRecorded())
           .forEach(b -> steps.add(new Step.RecordBuildResult(b.jobName(), new Step.BuiltImage(b.image(),
               b.commits()))));
@@ -176,7 +176,7 @@ public final class Planner {
         return null;
       }
       ObservedBuild b = in.builds().get(release.imageFingerprint());
-      if (b != null && b.state() == ObservedBuild.State.SUCCEEDED && b.image() != null) {
+      if (b != null && b.state() == JobState.SUCCEEDED && b.image() != null) {
         return new Step.BuiltImage(b.image(), b.commits());
       }
       String known = in.knownImages().get(release.imageFingerprint());
@@ -196,11 +196,11 @@ public final class Planner {
         steps.add(new Step.AdoptBuild(b.jobName()));
       }
       String logs = "see kubectl logs job/" + b.jobName() + " -n " + in.namespace();
-      if (b.state() == ObservedBuild.State.RUNNING) {
+      if (b.state() == JobState.RUNNING) {
         requeue = POLL;
         return progressing("Building", "building image " + tag + " (job " + b.jobName() + ")");
       }
-      String why = b.state() == ObservedBuild.State.FAILED ? "build failed: " + b.message()
+      String why = b.state() == JobState.FAILED ? "build failed: " + b.message()
           : "build succeeded but reported no valid digest: " + b.message();
       if (target != null) {
         steps.add(new Step.RecordVerdict(target.number(), Verdict.FAILED, "BuildFailed: " + why + "; " + logs,
@@ -227,12 +227,12 @@ public final class Planner {
         return progressing("Migrating", "running ckan db upgrade for revision " + target.number() + " (job " + job
             + ")");
       }
-      if (m.state() == ObservedMigration.State.RUNNING) {
+      if (m.state() == JobState.RUNNING) {
         requeue = POLL;
         return progressing("Migrating", "waiting for ckan db upgrade of revision " + target.number() + " (job "
             + job + ")");
       }
-      if (m.state() == ObservedMigration.State.SUCCEEDED && m.after() != null) {
+      if (m.state() == JobState.SUCCEEDED && m.after() != null) {
         steps.add(0, new Step.RecordMigration(target.number(), m.before(), m.after()));
         return null;
       }

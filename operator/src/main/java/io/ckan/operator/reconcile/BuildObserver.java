@@ -1,6 +1,7 @@
 package io.ckan.operator.reconcile;
 
 import com.fasterxml.jackson.core.type.TypeReference;
+import io.ckan.operator.plan.JobState;
 import io.ckan.operator.plan.ObservedBuild;
 import io.ckan.operator.release.BuildResult;
 import io.ckan.operator.resources.Labels;
@@ -35,16 +36,16 @@ final class BuildObserver {
       if (fingerprint == null) {
         continue;
       }
-      ObservedBuild.State state = state(job);
+      JobState state = JobStates.of(job);
       boolean owned = job.getMetadata().getOwnerReferences() != null && job.getMetadata().getOwnerReferences()
           .stream().anyMatch(o -> instanceUid != null && instanceUid.equals(o.getUid()));
       String image = a.get(Labels.BUILT_IMAGE);
       Map<String, String> commits = commits(a.get(Labels.RESOLVED_COMMITS));
       boolean recorded = image != null;
       String message = "";
-      if (!recorded && state != ObservedBuild.State.RUNNING) {
+      if (!recorded && state != JobState.RUNNING) {
         Optional<String> termination = terminationMessage(podsOfJob.apply(job.getMetadata().getName()));
-        if (state == ObservedBuild.State.SUCCEEDED) {
+        if (state == JobState.SUCCEEDED) {
           Optional<BuildResult> result = termination.flatMap(BuildResult::parse);
           if (result.isPresent()) {
             image = BuildResult.imageRef(a.get(Labels.IMAGE_TAG), result.get().digest());
@@ -74,22 +75,6 @@ final class BuildObserver {
       }
     }
     return known;
-  }
-
-  private static ObservedBuild.State state(Job job) {
-    var status = job.getStatus();
-    if (status == null) {
-      return ObservedBuild.State.RUNNING;
-    }
-    if (status.getSucceeded() != null && status.getSucceeded() > 0) {
-      return ObservedBuild.State.SUCCEEDED;
-    }
-    boolean failedCondition = status.getConditions() != null && status.getConditions().stream()
-        .anyMatch(c -> "Failed".equals(c.getType()) && "True".equals(c.getStatus()));
-    if (failedCondition || (status.getFailed() != null && status.getFailed() > 0)) {
-      return ObservedBuild.State.FAILED;
-    }
-    return ObservedBuild.State.RUNNING;
   }
 
   private static String failureReason(Job job) {

@@ -1,5 +1,6 @@
 package io.ckan.operator.reconcile;
 
+import io.ckan.operator.plan.JobState;
 import io.ckan.operator.plan.ObservedMigration;
 import io.ckan.operator.release.MigrationResult;
 import io.ckan.operator.resources.Labels;
@@ -28,13 +29,10 @@ final class MigrationObserver {
       if (revision.isEmpty()) {
         continue;
       }
-      var status = job.getStatus();
-      boolean succeeded = status != null && status.getSucceeded() != null && status.getSucceeded() > 0;
-      boolean failed = status != null && ((status.getFailed() != null && status.getFailed() > 0)
-          || (status.getConditions() != null && status.getConditions().stream()
-              .anyMatch(c -> "Failed".equals(c.getType()) && "True".equals(c.getStatus()))));
-      if (!succeeded && !failed) {
-        result.put(revision.get(), new ObservedMigration(revision.get(), ObservedMigration.State.RUNNING, null, null,
+      JobState state = JobStates.of(job);
+      boolean succeeded = state == JobState.SUCCEEDED;
+      if (state == JobState.RUNNING) {
+        result.put(revision.get(), new ObservedMigration(revision.get(), JobState.RUNNING, null, null,
             ""));
         continue;
       }
@@ -42,12 +40,12 @@ final class MigrationObserver {
       if (succeeded) {
         Optional<MigrationResult> parsed = message.flatMap(MigrationResult::parse);
         result.put(revision.get(), parsed
-            .map(r -> new ObservedMigration(revision.get(), ObservedMigration.State.SUCCEEDED, r.before(), r.after(), ""))
-            .orElseGet(() -> new ObservedMigration(revision.get(), ObservedMigration.State.FAILED, null, null,
+            .map(r -> new ObservedMigration(revision.get(), JobState.SUCCEEDED, r.before(), r.after(), ""))
+            .orElseGet(() -> new ObservedMigration(revision.get(), JobState.FAILED, null, null,
                 "the migration reported no schema heads: " + message.orElse("no termination message"))));
       } else {
         String why = message.flatMap(MigrationResult::error).or(() -> message).orElse("the migration Job failed");
-        result.put(revision.get(), new ObservedMigration(revision.get(), ObservedMigration.State.FAILED, null, null,
+        result.put(revision.get(), new ObservedMigration(revision.get(), JobState.FAILED, null, null,
             why));
       }
     }

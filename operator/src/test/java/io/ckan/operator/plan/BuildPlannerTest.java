@@ -45,14 +45,14 @@ class BuildPlannerTest {
   /** Every revision that exists has migrated (this test is about builds). */
   static Map<Integer, ObservedMigration> migrated(List<ObservedRevision> revs) {
     Map<Integer, ObservedMigration> m = new java.util.HashMap<>();
-    revs.forEach(r -> m.put(r.number(), new ObservedMigration(r.number(), ObservedMigration.State.SUCCEEDED, "h1",
+    revs.forEach(r -> m.put(r.number(), new ObservedMigration(r.number(), JobState.SUCCEEDED, "h1",
         "h1", "")));
     return m;
   }
 
-  static ObservedBuild build(ObservedBuild.State state, String image, boolean recorded, boolean owned) {
+  static ObservedBuild build(JobState state, String image, boolean recorded, boolean owned) {
     return new ObservedBuild(FP, JOB, state, image, Map.of("harvest", "d".repeat(40)), recorded, owned,
-        state == ObservedBuild.State.FAILED ? "pip's resolver found conflicting requirements" : "");
+        state == JobState.FAILED ? "pip's resolver found conflicting requirements" : "");
   }
 
   static ObservedRevision configOnly(int n) {
@@ -71,17 +71,17 @@ class BuildPlannerTest {
   @Test
   void aRunningBuildIsWaitedForAndJoinedNotRepeated() {
     Plan p = plan(List.of(rev(1, OLD, 2, 2), configOnly(2)), pointer(1, null, NOW.minusSeconds(600)),
-        Map.of(FP, build(ObservedBuild.State.RUNNING, null, false, false)), Map.of(), null);
+        Map.of(FP, build(JobState.RUNNING, null, false, false)), Map.of(), null);
     assertEquals(List.of(new Step.AdoptBuild(JOB)), p.steps());
     Plan owned = plan(List.of(rev(1, OLD, 2, 2), configOnly(2)), pointer(1, null, NOW.minusSeconds(600)),
-        Map.of(FP, build(ObservedBuild.State.RUNNING, null, false, true)), Map.of(), null);
+        Map.of(FP, build(JobState.RUNNING, null, false, true)), Map.of(), null);
     assertTrue(owned.steps().isEmpty(), owned.steps().toString());
   }
 
   @Test
   void aSucceededBuildGivesTheDeploymentItsDigestAndIsRecorded() {
     Plan p = plan(List.of(rev(1, OLD, 2, 2), configOnly(2)), pointer(1, null, NOW.minusSeconds(600)),
-        Map.of(FP, build(ObservedBuild.State.SUCCEEDED, IMAGE, false, true)), Map.of(), null);
+        Map.of(FP, build(JobState.SUCCEEDED, IMAGE, false, true)), Map.of(), null);
     Step.CreateRevision create = (Step.CreateRevision) p.steps().get(0);
     assertEquals(EnumSet.of(Step.ObjectKind.DEPLOYMENT), create.missing());
     assertEquals(IMAGE, create.built().image());
@@ -103,7 +103,7 @@ class BuildPlannerTest {
   @Test
   void aFailedBuildFailsTheRevisionPointsToTheLogsAndIsNotRetried() {
     Plan p = plan(List.of(rev(1, OLD, 2, 2), configOnly(2)), pointer(1, null, NOW.minusSeconds(600)),
-        Map.of(FP, build(ObservedBuild.State.FAILED, null, false, true)), Map.of(), null);
+        Map.of(FP, build(JobState.FAILED, null, false, true)), Map.of(), null);
     Step.RecordVerdict verdict = (Step.RecordVerdict) p.steps().get(0);
     assertEquals(Step.ObjectKind.CONFIG_MAP, verdict.on());
     assertTrue(verdict.reason().startsWith("BuildFailed"), verdict.reason());
@@ -113,12 +113,12 @@ class BuildPlannerTest {
 
     ObservedRevision failed = withVerdict(configOnly(2), Verdict.FAILED, verdict.reason());
     Plan after = plan(List.of(rev(1, OLD, 2, 2), failed), pointer(1, null, NOW.minusSeconds(600)),
-        Map.of(FP, build(ObservedBuild.State.FAILED, null, false, true)), Map.of(), null);
+        Map.of(FP, build(JobState.FAILED, null, false, true)), Map.of(), null);
     assertTrue(after.steps().isEmpty(), "no rebuild loop: " + after.steps());
     assertEquals(RevisionState.Failed, after.states().get(2).state());
 
     Plan retry = plan(List.of(rev(1, OLD, 2, 2), failed), pointer(1, null, NOW.minusSeconds(600)),
-        Map.of(FP, build(ObservedBuild.State.FAILED, null, false, true)), Map.of(), "rebuild-1");
+        Map.of(FP, build(JobState.FAILED, null, false, true)), Map.of(), "rebuild-1");
     assertEquals(List.of(new Step.ClearVerdict(2, "rebuild-1", Step.ObjectKind.CONFIG_MAP), new Step.DeleteBuild(JOB)),
         retry.steps());
   }

@@ -52,12 +52,12 @@ class RuntimePlannerTest {
         && c.missing().contains(Step.ObjectKind.DEPLOYMENT)), "no web pod before the migration");
 
     Plan running = plan(List.of(live, snapshotOnly(2)), pointer(1, null, NOW.minusSeconds(600)),
-        Map.of(2, new ObservedMigration(2, ObservedMigration.State.RUNNING, null, null, "")), null, rollout(60, 5));
+        Map.of(2, new ObservedMigration(2, JobState.RUNNING, null, null, "")), null, rollout(60, 5));
     assertTrue(running.steps().isEmpty(), running.steps().toString());
     assertEquals("Migrating", running.condition(Condition.RECONCILING).reason());
 
     Plan done = plan(List.of(live, snapshotOnly(2)), pointer(1, null, NOW.minusSeconds(600)),
-        Map.of(2, new ObservedMigration(2, ObservedMigration.State.SUCCEEDED, A, B, "")), null, rollout(60, 5));
+        Map.of(2, new ObservedMigration(2, JobState.SUCCEEDED, A, B, "")), null, rollout(60, 5));
     assertEquals(new Step.RecordMigration(2, A, B), done.steps().get(0), "heads on record first");
     assertEquals(new Step.CreateRevision(2, EnumSet.of(Step.ObjectKind.DEPLOYMENT, Step.ObjectKind.WORKER), 2),
         done.steps().get(1));
@@ -67,7 +67,7 @@ class RuntimePlannerTest {
   void aFailedMigrationFailsTheRevisionAndThePointerStays() {
     ObservedRevision live = rev(1, OLD, 2, 2, null, A, 3, Verdict.STABLE);
     Plan p = plan(List.of(live, snapshotOnly(2)), pointer(1, null, NOW.minusSeconds(600)),
-        Map.of(2, new ObservedMigration(2, ObservedMigration.State.FAILED, null, null, "relation already exists")),
+        Map.of(2, new ObservedMigration(2, JobState.FAILED, null, null, "relation already exists")),
         null, rollout(60, 5));
     Step.RecordVerdict v = (Step.RecordVerdict) p.steps().get(0);
     assertEquals(Verdict.FAILED, v.verdict());
