@@ -149,7 +149,8 @@ public class CkanInstanceReconciler implements Reconciler<CkanInstance> {
     StepApplier applier = new StepApplier(context.getClient(), cacheFiller(), journal);
     Owner owner = Owner.of(instance);
     if (release != null) {
-      InstanceObjectsApplier.ensure(context.getClient(), owner, spec, journal);
+      InstanceObjectsApplier.ensure(context.getClient(), applier, owner, spec,
+          wanted -> cachedOrRead(wanted, context.getClient()), journal);
     }
     EventRecorder events = new EventRecorder(context.getClient());
     for (Step step : plan.steps()) {
@@ -196,6 +197,15 @@ public class CkanInstanceReconciler implements Reconciler<CkanInstance> {
       results.put(n, Verification.check(answer, r.version(), r.plugins()));
     }
     return results;
+  }
+
+  /** The object as the informer cache holds it when its kind is informed, else read from the API server. */
+  private HasMetadata cachedOrRead(HasMetadata wanted, io.fabric8.kubernetes.client.KubernetesClient client) {
+    InformerEventSource<? extends HasMetadata, CkanInstance> source = sources.get(wanted.getClass());
+    if (source == null) {
+      return client.resource(wanted).get();
+    }
+    return source.get(ResourceID.fromResource(wanted)).orElse(null);
   }
 
   @SuppressWarnings({"unchecked", "rawtypes"})

@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.function.Consumer;
+import java.util.function.UnaryOperator;
 
 /**
  * Objects of the instance rather than of a revision: the Ingress to the pointer Service, the uploads volume and the
@@ -35,23 +36,29 @@ final class InstanceObjectsApplier {
     return objects;
   }
 
-  static void ensure(KubernetesClient client, Owner owner, CkanInstanceSpec spec, Consumer<String> journal) {
+  /**
+   * @param existing what the cluster holds under the wanted object's name: the reconciler answers from its informer
+   *                 caches where it has one (Deployments, Services, ConfigMaps), so a reconcile costs no extra reads
+   */
+  static void ensure(KubernetesClient client, StepApplier applier, Owner owner, CkanInstanceSpec spec,
+      UnaryOperator<HasMetadata> existing, Consumer<String> journal) {
     for (HasMetadata wanted : desired(owner, spec)) {
-      HasMetadata existing = client.resource(wanted).get();
-      try {
-        if (existing == null) {
-          client.resource(wanted).create();
-          journal.accept(owner.namespace() + "/" + owner.name() + ": created " + wanted.getKind() + " "
+      HasMetadata current = existing.apply(wanted);
+      if (current == null) {
+        applier.create(wanted);
+        journal.accept(owner.namespace() + "/" + owner.name() + ": created " + wanted.getKind() + " "
+            + wanted.getMetadata().getName());
+      } else if (wanted instanceof Ingress ingress
+          && !Objects.equals(ingress.getSpec(), ((Ingress) current).getSpec())) {
+        try {
+          ((Ingress) current).setSpec(ingress.getSpec());
+          client.resource(current).update();
+          journal.accept(owner.namespace() + "/" + owner.name() + ": updated Ingress "
               + wanted.getMetadata().getName());
-        } else if (wanted instanceof Ingress ingress
-            && !Objects.equals(ingress.getSpec(), ((Ingress) existing).getSpec())) {
-          ((Ingress) existing).setSpec(ingress.getSpec());
-          client.resource(existing).update();
-          journal.accept(owner.namespace() + "/" + owner.name() + ": updated Ingress " + wanted.getMetadata().getName());
-        }
-      } catch (KubernetesClientException e) {
-        if (e.getCode() != 409) {
-          throw e;
+        } catch (KubernetesClientException e) {
+          if (e.getCode() != 409) {
+            throw e; // a conflict: the next reconcile reads it again
+          }
         }
       }
     }

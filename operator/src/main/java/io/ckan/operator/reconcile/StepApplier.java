@@ -165,7 +165,8 @@ public final class StepApplier {
         : release.image()) + ")");
   }
 
-  private void create(HasMetadata object) {
+  /** Creates the object, tolerating "already exists", and tells the caches. */
+  void create(HasMetadata object) {
     try {
       listener.created(client.resource(object).create());
     } catch (KubernetesClientException e) {
