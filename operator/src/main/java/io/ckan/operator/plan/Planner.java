@@ -515,7 +515,7 @@ public final class Planner {
 
     private Condition towards(ObservedRevision target) {
       if (target.blocked()) {
-        return new Condition(Condition.STALLED, true, "Revision" + target.verdict().value(), "revision "
+        return new Condition(Condition.STALLED, true, stalledReason(target), "revision "
             + target.number() + " is " + target.verdict().value() + " (" + target.verdictReason() + ") and is not "
             + "retried by itself: change the spec to roll forward, or annotate ckan.io/retry=<token> to try again");
       }
@@ -560,6 +560,22 @@ public final class Planner {
       requeue = POLL;
       return progressing("Deploying", "waiting for revision " + target.number() + ": "
           + target.availableReplicas() + "/" + in.replicas() + " replicas available");
+    }
+
+    /**
+     * The Stalled reason of a judged revision, the same before and after its verdict is on record: a failed build or
+     * migration keeps saying so (its verdict reason starts with it), other failures are RevisionFailed.
+     */
+    private static String stalledReason(ObservedRevision target) {
+      String reason = target.verdictReason() == null ? "" : target.verdictReason();
+      if (target.verdict() == Verdict.FAILED) {
+        for (String kept : List.of("BuildFailed", "MigrationFailed")) {
+          if (reason.startsWith(kept + ":")) {
+            return kept;
+          }
+        }
+      }
+      return "Revision" + target.verdict().value();
     }
 
     private Condition fail(ObservedRevision target, String reason, String why) {

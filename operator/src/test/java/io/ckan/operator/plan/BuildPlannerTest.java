@@ -115,6 +115,7 @@ class BuildPlannerTest {
     Plan after = plan(List.of(rev(1, OLD, 2, 2), failed), pointer(1, null, NOW.minusSeconds(600)),
         Map.of(FP, build(JobState.FAILED, null, false, true)), Map.of(), null);
     assertTrue(after.steps().isEmpty(), "no rebuild loop: " + after.steps());
+    assertEquals("BuildFailed", after.condition(Condition.STALLED).reason(), "the reason outlives the first report");
     assertEquals(RevisionState.Failed, after.states().get(2).state());
 
     Plan retry = plan(List.of(rev(1, OLD, 2, 2), failed), pointer(1, null, NOW.minusSeconds(600)),

@@ -75,6 +75,14 @@ class RuntimePlannerTest {
     assertTrue(v.reason().startsWith("MigrationFailed: relation already exists"), v.reason());
     assertEquals("MigrationFailed", p.condition(Condition.STALLED).reason());
     assertTrue(p.condition(Condition.AVAILABLE).status());
+
+    ObservedRevision failed = new ObservedRevision(2, R.fingerprint(), "img", "2.11.5", List.of(), NOW, null, false,
+        true, true, 0, 0, 0, false, false, Verdict.FAILED, v.reason(), null, ObservedRevision.Runtime.NONE);
+    Plan after = plan(List.of(live, failed), pointer(1, null, NOW.minusSeconds(600)),
+        Map.of(2, new ObservedMigration(2, JobState.FAILED, null, null, "relation already exists")), null,
+        rollout(60, 5));
+    assertTrue(after.steps().isEmpty(), after.steps().toString());
+    assertEquals("MigrationFailed", after.condition(Condition.STALLED).reason(), "still says what failed");
   }
 
   @Test
