@@ -14,7 +14,6 @@ import io.ckan.sim.JobBehaviour;
 import io.ckan.sim.Scenario;
 import io.ckan.sim.SimulatedCluster;
 import io.fabric8.kubernetes.api.model.Condition;
-import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.utils.Serialization;
@@ -186,21 +185,8 @@ public final class Demo {
     return edit(ci -> ci.setSpec(desired.getSpec()));
   }
 
-  /** kubectl edit: read, change, write; on a conflict with the operator's status write, read again. */
   private CkanInstance edit(java.util.function.Consumer<CkanInstance> change) {
-    for (int attempt = 1; ; attempt++) {
-      try {
-        return client.resources(CkanInstance.class).inNamespace(SimulatedCluster.NAMESPACE).withName(NAME)
-            .edit(ci -> {
-              change.accept(ci);
-              return ci;
-            });
-      } catch (io.fabric8.kubernetes.client.KubernetesClientException e) {
-        if (e.getCode() != 409 || attempt >= 20) {
-          throw e;
-        }
-      }
-    }
+    return Kubectl.edit(client, NAME, change);
   }
 
   /** Reads an example; the demo shortens the bake window so the timeline stays short. */
@@ -245,8 +231,7 @@ public final class Demo {
   }
 
   private Integer pointer() {
-    Service svc = client.services().inNamespace(SimulatedCluster.NAMESPACE).withName(NAME).get();
-    return svc == null ? null : Integer.valueOf(svc.getSpec().getSelector().get(Labels.REVISION));
+    return Kubectl.pointer(client, NAME);
   }
 
   private boolean ready(CkanInstanceStatus s, int revision) {

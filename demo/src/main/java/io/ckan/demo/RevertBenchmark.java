@@ -63,15 +63,16 @@ public final class RevertBenchmark {
         ci.getSpec().rollout.bakeSeconds = 60;
         ci.getSpec().config = new HashMap<>(ci.getSpec().config);
         client.resource(ci).create();
-        await(() -> pointer(client) == 1, "revision 1 live");
+        await(() -> Integer.valueOf(1).equals(Kubectl.pointer(client, "portal")), "revision 1 live");
         for (int i = 1; i <= iterations; i++) {
           int n = i + 1;
           String title = "iteration " + i;
           scenario.whenRevision("portal", n, Behaviour.becomesUnhealthyAfter(Duration.ofSeconds(20)));
-          edit(client, c -> c.getSpec().config.put("ckan.site_title", title));
-          await(() -> pointer(client) == n, "revision " + n + " live");
+          Kubectl.edit(client, "portal", c -> c.getSpec().config.put("ckan.site_title", title));
+          await(() -> Integer.valueOf(n).equals(Kubectl.pointer(client, "portal")), "revision " + n + " live");
           String flipped = "pointer moved from revision " + n + " to revision 1";
-          await(() -> pointer(client) == 1 && journal.stream().anyMatch(l -> l.line().contains(flipped)),
+          await(() -> Integer.valueOf(1).equals(Kubectl.pointer(client, "portal"))
+              && journal.stream().anyMatch(l -> l.line().contains(flipped)),
               "revision " + n + " reverted");
           long fail = first(events, "portal-r" + n + " unhealthy").nanos();
           long verdict = first(journal, "revision " + n + " verdict RolledBack").nanos();
@@ -103,27 +104,6 @@ public final class RevertBenchmark {
     return lines.stream().filter(s -> match.test(s.line())).findFirst()
         .orElseThrow(() -> new IllegalStateException("no line matching '" + fragment + "' in " + lines.stream()
             .skip(Math.max(0, lines.size() - 6)).map(Stamped::line).toList()));
-  }
-
-  private static int pointer(KubernetesClient client) {
-    var svc = client.services().inNamespace(SimulatedCluster.NAMESPACE).withName("portal").get();
-    return svc == null ? 0 : Integer.parseInt(svc.getSpec().getSelector().get("ckan.io/revision"));
-  }
-
-  private static void edit(KubernetesClient client, java.util.function.Consumer<CkanInstance> change) {
-    for (int attempt = 1; ; attempt++) {
-      try {
-        client.resources(CkanInstance.class).inNamespace(SimulatedCluster.NAMESPACE).withName("portal").edit(c -> {
-          change.accept(c);
-          return c;
-        });
-        return;
-      } catch (io.fabric8.kubernetes.client.KubernetesClientException e) {
-        if (e.getCode() != 409 || attempt >= 20) {
-          throw e;
-        }
-      }
-    }
   }
 
   private static void await(java.util.function.BooleanSupplier done, String what) throws InterruptedException {
