@@ -27,7 +27,11 @@ import java.util.function.Function;
 final class BuildObserver {
   private BuildObserver() {}
 
-  static Map<String, ObservedBuild> builds(Collection<Job> jobs, String instanceUid,
+  /**
+   * @param wantedImage the image fingerprint this instance needs (its Job's pod is read for an unrecorded result);
+   *                    other builds are reported by state only
+   */
+  static Map<String, ObservedBuild> builds(Collection<Job> jobs, String instanceUid, String wantedImage,
       Function<String, List<Pod>> podsOfJob) {
     Map<String, ObservedBuild> builds = new HashMap<>();
     for (Job job : jobs) {
@@ -43,7 +47,7 @@ final class BuildObserver {
       Map<String, String> commits = commits(a.get(Labels.RESOLVED_COMMITS));
       boolean recorded = image != null;
       String message = "";
-      if (!recorded && state != JobState.RUNNING) {
+      if (!recorded && state != JobState.RUNNING && fingerprint.equals(wantedImage)) {
         Optional<String> termination = terminationMessage(podsOfJob.apply(job.getMetadata().getName()));
         if (state == JobState.SUCCEEDED) {
           Optional<BuildResult> result = termination.flatMap(BuildResult::parse);

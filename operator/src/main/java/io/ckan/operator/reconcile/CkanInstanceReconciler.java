@@ -135,11 +135,16 @@ public class CkanInstanceReconciler implements Reconciler<CkanInstance> {
     List<Job> jobs = inNamespace(Job.class, namespace);
     java.util.function.Function<String, List<io.fabric8.kubernetes.api.model.Pod>> podsOfJob =
         job -> context.getClient().pods().inNamespace(namespace).withLabel("job-name", job).list().getItems();
+    // pods are read only for results not on record yet: the wanted image's build, unrecorded migrations
+    String wantedImage = outcome instanceof ReleaseOutcome.Ready r && r.release().build() != null
+        ? r.release().imageFingerprint() : null;
     Map<String, ObservedBuild> builds = BuildObserver.builds(jobs.stream()
         .filter(j -> Labels.BUILD.equals(label(j, Labels.COMPONENT))).toList(), instance.getMetadata().getUid(),
-        podsOfJob);
+        wantedImage, podsOfJob);
     Map<String, String> knownImages = BuildObserver.knownImages(inNamespace(Deployment.class, namespace));
-    Map<Integer, ObservedMigration> migrations = MigrationObserver.migrations(jobs, name, podsOfJob);
+    Set<Integer> migrated = observed.revisions().stream().filter(r -> r.runtime().migrated())
+        .map(ObservedRevision::number).collect(Collectors.toSet());
+    Map<Integer, ObservedMigration> migrations = MigrationObserver.migrations(jobs, name, migrated, podsOfJob);
     Integer workerReplicas = spec == null || spec.workers == null ? null : spec.workers.replicasOrDefault();
     Plan plan = Planner.plan(new PlanInput(namespace, name, outcome, replicas, rollout, paused, observed.revisions(),
         observed.pointer(), verify(instance, observed), annotations.get(Labels.ROLLBACK_TO),

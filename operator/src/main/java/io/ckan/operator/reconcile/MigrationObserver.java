@@ -11,13 +11,17 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Function;
 
 /** Reads an instance's migration Jobs; a finished one's result is in its pod's termination message. */
 final class MigrationObserver {
   private MigrationObserver() {}
 
-  static Map<Integer, ObservedMigration> migrations(Collection<Job> jobs, String instance,
+  /**
+   * @param migrated revisions whose heads are already recorded on their ConfigMap: their Jobs are not read again
+   */
+  static Map<Integer, ObservedMigration> migrations(Collection<Job> jobs, String instance, Set<Integer> migrated,
       Function<String, List<Pod>> podsOfJob) {
     Map<Integer, ObservedMigration> result = new HashMap<>();
     for (Job job : jobs) {
@@ -26,7 +30,7 @@ final class MigrationObserver {
         continue;
       }
       Optional<Integer> revision = ClusterObserver.revisionOf(job);
-      if (revision.isEmpty()) {
+      if (revision.isEmpty() || migrated.contains(revision.get())) {
         continue;
       }
       JobState state = JobStates.of(job);
