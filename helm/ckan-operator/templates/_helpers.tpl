@@ -83,7 +83,9 @@ Watched namespaces, de-duplicated, in order.
 
 {{/*
 RBAC rules the operator needs (shared by the ClusterRole and the per-namespace Roles). Least privilege:
-no secrets, no wildcards, no finalizer or spec writes on CkanInstances.
+secrets only by name (get: do the referenced keys exist; create: the <instance>-keys and <instance>-services
+Secrets it generates once; never list, watch, update or delete), no wildcards, no finalizer or spec writes on
+CkanInstances.
 */}}
 {{- define "ckan-operator.rbacRules" -}}
 - apiGroups: ["ckan.io"]
@@ -103,7 +105,7 @@ no secrets, no wildcards, no finalizer or spec writes on CkanInstances.
   verbs: ["get", "list", "watch", "create", "patch", "delete"]
 - apiGroups: [""]
   resources: ["secrets"]
-  verbs: ["get"]
+  verbs: ["get", "create"]
 - apiGroups: [""]
   resources: ["persistentvolumeclaims"]
   verbs: ["get", "create"]

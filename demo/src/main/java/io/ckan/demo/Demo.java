@@ -8,7 +8,6 @@ import io.ckan.operator.health.HttpStatusShowProbe;
 import io.ckan.operator.reconcile.OperatorRunner;
 import io.ckan.operator.resources.Labels;
 import io.ckan.sim.Behaviour;
-import io.ckan.sim.CkanBehaviour;
 import io.ckan.sim.CkanJobs;
 import io.ckan.sim.JobBehaviour;
 import io.ckan.sim.Scenario;
@@ -108,8 +107,9 @@ public final class Demo {
 
     timeline.line("check", "image builds so far: " + builds() + " (one per distinct image)");
 
-    timeline.step("6. spec.image.prebuilt: CI ships image " + shortDigest(3) + ", built without ckanext-dcat: status_show lacks 'dcat'");
-    scenario.ckanWhenRevision(NAME, 3, CkanBehaviour.missingPlugins("dcat", "structured_data"));
+    timeline.step("6. spec.image.prebuilt: CI ships image " + shortDigest(3) + ", built without ckanext-dcat: the "
+        + "operator's start command refuses to serve (\"Plugin 'dcat' not found\"), its pods never get ready");
+    scenario.imageLacksPlugins(image(3), "dcat", "structured_data");
     edit(ci -> prebuilt(ci, image(3)));
     awaitState("revision 3 Failed before the switch; the pointer stays on revision 2",
         s -> state(s, 3, "Failed") && Integer.valueOf(2).equals(s.currentRevision) && is(s, "Available", "True", null));

@@ -18,6 +18,7 @@ import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * Plays the Deployment/ReplicaSet controllers and the kubelet for the operator's Deployments: on every event it works
@@ -64,13 +65,15 @@ final class DeploymentController implements AutoCloseable {
       return;
     }
     Instant now = loop.clock().instant();
-    Behaviour behaviour = scenario.behaviourFor(deployment);
+    Optional<String> startFailure = CkanStartEmulation.failure(client, deployment, scenario);
+    Behaviour behaviour = startFailure.isPresent() ? Behaviour.crashLoop() : scenario.behaviourFor(deployment);
     String templateHash = templateHash(deployment);
     SimulatedPods.Snapshot snapshot = pods.computeIfAbsent(key, k -> new SimulatedPods())
         .observe(templateHash, replicas(deployment), behaviour, scenario.timeScale(), progressDeadline(deployment), now);
     if (snapshot.newRollout()) {
       events.record("deployment %s rollout started: %d replica(s), image %s, behaviour: %s", key,
           snapshot.desired(), shortImage(deployment), behaviour);
+      startFailure.ifPresent(why -> events.record("deployment %s: [ckan-operator] web failed: %s", key, why));
     }
     String replicaSet = deployment.getMetadata().getName() + "-" + templateHash;
     DeploymentStatus desired = DeploymentStatusFactory.build(deployment, snapshot, replicaSet, now);

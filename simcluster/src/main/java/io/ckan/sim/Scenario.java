@@ -137,12 +137,43 @@ public final class Scenario {
     return ckanRules.firstMatch(deployment).orElse(CkanBehaviour.normal());
   }
 
+  // ---- images: what an image really contains (see CkanStartEmulation) ----
+
+  /**
+   * What images whose reference contains {@code fragment} contain.
+   *
+   * @param version the CKAN version installed (null: whatever the revision expects)
+   * @param lacks   plugins the image does not have
+   */
+  public record Image(String fragment, String version, List<String> lacks) {}
+
+  private final List<Image> images = new CopyOnWriteArrayList<>();
+
+  /** Images matching {@code fragment} run CKAN {@code version}: the operator's start command refuses another. */
+  public Scenario imageRunsCkan(String fragment, String version) {
+    images.add(0, new Image(fragment, version, List.of()));
+    return changed();
+  }
+
+  /** Images matching {@code fragment} lack these plugins: the operator's start command refuses to start. */
+  public Scenario imageLacksPlugins(String fragment, String... plugins) {
+    images.add(0, new Image(fragment, null, List.of(plugins)));
+    return changed();
+  }
+
+  /** The first image rule matching this reference, or null. */
+  public Image image(String reference) {
+    return reference == null ? null
+        : images.stream().filter(i -> reference.contains(i.fragment())).findFirst().orElse(null);
+  }
+
   // ---- housekeeping ----
 
   /** Drops all rules (Deployment, Job and CKAN); keeps the defaults and the time scale. */
   public Scenario clearRules() {
     deploymentRules.clear();
     jobRules.clear();
+    images.clear();
     ckanRules.clear();
     return changed();
   }

@@ -45,7 +45,9 @@ public class CkanInstanceSpec {
   @JsonPropertyDescription("CKAN options whose values come from Secrets (secretKeyRef), e.g. beaker.session.secret.")
   public List<SecretOption> secretConfig;
 
-  @JsonPropertyDescription("PostgreSQL, DataStore, Solr and Redis: external (credentials from Secrets) or managed.")
+  @Required
+  @JsonPropertyDescription("PostgreSQL, DataStore, Solr and Redis: external (credentials from Secrets) or managed. "
+      + "CKAN cannot run without a database: set databaseUrl (with solrUrl and redisUrl) or managed: true.")
   public ServicesSpec services;
 
   @JsonPropertyDescription("Background workers (ckan jobs worker), switched together with the web tier.")

@@ -3,9 +3,12 @@ package io.ckan.operator.api;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Pattern;
+import io.fabric8.generator.annotation.ValidationRule;
 
 /** Connections to PostgreSQL, the DataStore, Solr and Redis. Credentials only through Secrets. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
+@ValidationRule(value = "(has(self.managed) && self.managed) || (has(self.databaseUrl) && has(self.solrUrl) "
+    + "&& has(self.redisUrl))", message = "set databaseUrl, solrUrl and redisUrl, or managed: true (quickstart)")
 public class ServicesSpec {
   @JsonPropertyDescription("Quickstart only, NOT for production: deploy single-replica PostgreSQL, Solr (CKAN schema) "
       + "and Redis owned by the instance, without backups or high availability.")

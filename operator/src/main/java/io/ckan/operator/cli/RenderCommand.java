@@ -9,11 +9,13 @@ import io.ckan.operator.release.Release;
 import io.ckan.operator.release.ReleaseFactory;
 import io.ckan.operator.release.ReleaseOutcome;
 import io.ckan.operator.resources.BuildObjects;
+import io.ckan.operator.resources.GeneratedSecrets;
 import io.ckan.operator.resources.Names;
 import io.ckan.operator.resources.Owner;
 import io.ckan.operator.resources.PointerService;
 import io.ckan.operator.resources.RevisionObjects;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import java.io.InputStream;
 import java.io.PrintStream;
@@ -95,11 +97,21 @@ final class RenderCommand {
       out.println("# image " + release.image() + (release.imagePinned() ? "" : " (NOT pinned by digest)"));
     }
     out.println("# fingerprint " + release.fingerprint() + ", plugins: " + String.join(" ", release.plugins()));
+    for (String generated : GeneratedSecrets.needed(instance.getSpec(), owner.name())) {
+      out.println("# Secret " + generated + ": created once by the operator with random values when it does not "
+          + "exist (never overwritten, kept when the instance is deleted); not printed here");
+    }
     objects.addAll(List.of(
         RevisionObjects.configMap(owner, revision, release),
+        RevisionObjects.migration(owner, revision, release),
         RevisionObjects.service(owner, revision, release),
-        RevisionObjects.deployment(owner, revision, release, replicas, rollout.progressDeadlineSecondsOrDefault()),
-        PointerService.build(owner, revision, Map.of())));
+        RevisionObjects.deployment(owner, revision, release, replicas, rollout.progressDeadlineSecondsOrDefault())));
+    Deployment worker = RevisionObjects.worker(owner, revision, release, instance.getSpec().workers == null ? 0
+        : instance.getSpec().workers.replicasOrDefault());
+    if (worker != null) {
+      objects.add(worker);
+    }
+    objects.add(PointerService.build(owner, revision, Map.of()));
     for (HasMetadata object : objects) {
       out.print(Serialization.asYaml(object));
     }

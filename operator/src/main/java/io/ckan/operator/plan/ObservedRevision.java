@@ -38,12 +38,20 @@ public record ObservedRevision(
   /**
    * The revision's database schema and workers.
    *
-   * @param schemaAfter the alembic head its migration left (null: not migrated, or created before migrations)
-   * @param migrated    its migration Job succeeded and the heads are recorded on its ConfigMap
+   * @param schemaAfter       the alembic head its migration left (null: not migrated, or created before migrations)
+   * @param migrated          its migration Job succeeded and the heads are recorded on its ConfigMap
+   * @param startedByOperator its web pods run the operator's start command, which refuses to start the server
+   *                          unless the image runs the expected CKAN version and every plugin loaded; without it
+   *                          status_show proves nothing about plugins (it echoes the configured list)
    */
   public record Runtime(String schemaBefore, String schemaAfter, boolean migrated, boolean hasWorker,
-      int workerReplicas) {
+      int workerReplicas, boolean startedByOperator) {
     public static final Runtime NONE = new Runtime(null, null, false, false, 0);
+
+    /** A revision whose web pods run the operator's start command. */
+    public Runtime(String schemaBefore, String schemaAfter, boolean migrated, boolean hasWorker, int workerReplicas) {
+      this(schemaBefore, schemaAfter, migrated, hasWorker, workerReplicas, true);
+    }
   }
 
   public ObservedRevision(int number, String fingerprint, String image, String version, List<String> plugins,

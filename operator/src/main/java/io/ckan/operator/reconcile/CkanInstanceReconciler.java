@@ -119,6 +119,7 @@ public class CkanInstanceReconciler implements Reconciler<CkanInstance> {
     ReleaseOutcome outcome = ReleaseFactory.from(spec, name);
     if (outcome instanceof ReleaseOutcome.Ready ready) {
       String ns = instance.getMetadata().getNamespace();
+      GeneratedSecretsApplier.ensure(context.getClient(), ns, name, spec, journal);
       java.util.Optional<String> missing = SecretCheck.missing(ready.release().secretEnv(), ns,
           secret -> context.getClient().secrets().inNamespace(ns).withName(secret).get());
       if (missing.isPresent()) {
@@ -197,9 +198,11 @@ public class CkanInstanceReconciler implements Reconciler<CkanInstance> {
     Map<Integer, Verification.Result> results = new HashMap<>();
     for (int n : Planner.toProbe(observed.revisions())) {
       ObservedRevision r = observed.revisions().stream().filter(x -> x.number() == n).findFirst().orElseThrow();
-      StatusShow answer = probe.fetch(instance.getMetadata().getNamespace(),
-          Names.revision(instance.getMetadata().getName(), n));
-      results.put(n, Verification.check(answer, r.version(), r.plugins()));
+      // a Deployment without the operator's start command fails verification whatever CKAN answers: not probed
+      StatusShow answer = r.runtime().startedByOperator() ? probe.fetch(instance.getMetadata().getNamespace(),
+          Names.revision(instance.getMetadata().getName(), n)) : StatusShow.failed(StatusShow.Outcome.UNREACHABLE,
+          "not probed");
+      results.put(n, Verification.check(answer, r.version(), r.plugins(), r.runtime().startedByOperator()));
     }
     return results;
   }

@@ -5,6 +5,7 @@ import io.ckan.operator.api.HistoryEntry;
 import io.ckan.operator.plan.ObservedRevision;
 import io.ckan.operator.plan.Pointer;
 import io.ckan.operator.plan.Verdict;
+import io.ckan.operator.resources.CkanStart;
 import io.ckan.operator.resources.Labels;
 import io.ckan.operator.resources.Names;
 import io.fabric8.kubernetes.api.model.ConfigMap;
@@ -163,13 +164,22 @@ public final class ClusterObserver {
       String schemaAfter = ca.get(Labels.SCHEMA_AFTER);
       ObservedRevision.Runtime runtime = new ObservedRevision.Runtime(ca.get(Labels.SCHEMA_BEFORE), schemaAfter,
           schemaAfter != null, worker != null, worker == null || worker.getSpec() == null
-              || worker.getSpec().getReplicas() == null ? 0 : worker.getSpec().getReplicas());
+              || worker.getSpec().getReplicas() == null ? 0 : worker.getSpec().getReplicas(),
+          deployment != null && startedByOperator(deployment));
       return new ObservedRevision(number, a.get(Labels.FINGERPRINT), a.get(Labels.IMAGE), a.get(Labels.CKAN_VERSION),
           plugins == null || plugins.isBlank() ? List.of() : List.of(plugins.split(",")),
           parseInstant(anchor.getMetadata().getCreationTimestamp()), attemptStartedAt, deployment != null,
           service != null, configMap != null, specReplicas, available, updated, rolledOut, deadlineExceeded, verdict,
           verdictReason, retryHandled, runtime);
     }
+  }
+
+  /** Every container of the web pods' template runs the operator's start command. */
+  private static boolean startedByOperator(Deployment deployment) {
+    var template = deployment.getSpec() == null || deployment.getSpec().getTemplate() == null ? null
+        : deployment.getSpec().getTemplate().getSpec();
+    return template != null && template.getContainers() != null && !template.getContainers().isEmpty()
+        && template.getContainers().stream().allMatch(c -> CkanStart.isOperatorStart(c.getCommand()));
   }
 
   private static boolean deadline(DeploymentCondition c) {

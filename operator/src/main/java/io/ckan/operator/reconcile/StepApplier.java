@@ -69,8 +69,7 @@ public final class StepApplier {
       note(owner, "scaled revision " + s.revision() + " to " + s.replicas() + " (" + s.why() + ")");
     } else if (step instanceof Step.StartMigration m) {
       Release running = m.built() == null ? release : release.withImage(m.built().image());
-      create(MigrationObjects.migrate(owner, m.revision(), running.image(), running.version(), running.plugins(),
-          Names.revision(owner.name(), m.revision()), running.secretEnv(), RevisionObjects.annotations(running)));
+      create(RevisionObjects.migration(owner, m.revision(), running));
       note(owner, "migration " + MigrationObjects.name(owner.name(), m.revision()) + " started (ckan db upgrade)");
     } else if (step instanceof Step.RecordMigration r) {
       Map<String, Object> annotations = new LinkedHashMap<>();
@@ -157,8 +156,7 @@ public final class StepApplier {
       create(deployment);
     }
     if (c.missing().contains(Step.ObjectKind.WORKER)) {
-      create(WorkerObjects.worker(owner, c.revision(), release.image(), Names.revision(owner.name(), c.revision()),
-          release.secretEnv(), release.workers(), 0, RevisionObjects.annotations(release), release.storage()));
+      create(RevisionObjects.worker(owner, c.revision(), release, 0));
     }
     note(owner, "created revision " + c.revision() + " " + c.missing() + " (" + release.shortFingerprint() + ", "
         + release.version() + ", " + (release.image() == null ? "image " + release.build().tag() + " building"

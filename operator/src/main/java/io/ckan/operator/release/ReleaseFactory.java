@@ -58,16 +58,6 @@ public final class ReleaseFactory {
       build = new ImageBuild(base, spec.version, sorted, spec.build.registry + ":" + spec.version + "-"
           + Fingerprint.short12(imageFingerprint), spec.build);
     }
-    if (spec.services != null) {
-      List<String> missingShared = RuntimeEnv.missingSharedSecrets(spec);
-      if (!missingShared.isEmpty()) {
-        return new ReleaseOutcome.Blocked("SharedSecretsMissing", "spec.secretConfig must set " + missingShared
-            + " from a Secret: otherwise every CKAN container generates its own at start and sessions, CSRF and API "
-            + "tokens break across replicas and restarts. Example: kubectl create secret generic " + instance
-            + "-secrets --from-literal=secret-key=$(openssl rand -hex 32) --from-literal=jwt=string:$(openssl rand "
-            + "-hex 32) ... (the api_token.jwt secrets need the string: prefix) and reference its keys");
-      }
-    }
     List<String> plugins = effectivePlugins(spec.plugins);
     SortedMap<String, String> env = new TreeMap<>();
     if (spec.config != null) {

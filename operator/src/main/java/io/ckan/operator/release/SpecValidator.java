@@ -211,8 +211,17 @@ public final class SpecValidator {
         validateRef(o.secretKeyRef, at + ".secretKeyRef", errors);
       }
     }
+    boolean encode = options.contains("api_token.jwt.encode.secret");
+    if (encode != options.contains("api_token.jwt.decode.secret")) {
+      errors.add(new FieldError("spec.secretConfig", "api_token.jwt.encode.secret and api_token.jwt.decode.secret go "
+          + "together (the same HS256 key): set both, or neither and the operator generates one"));
+    }
     var services = spec.services;
-    if (services != null) {
+    if (services == null) {
+      errors.add(new FieldError("spec.services", "is required: CKAN cannot run without a database. Set "
+          + "services.databaseUrl, solrUrl and redisUrl (credentials from Secrets), or services.managed: true for a "
+          + "quickstart (not for production)"));
+    } else {
       validateRef(services.databaseUrl, "spec.services.databaseUrl", errors);
       validateRef(services.datastoreWriteUrl, "spec.services.datastoreWriteUrl", errors);
       validateRef(services.datastoreReadUrl, "spec.services.datastoreReadUrl", errors);

@@ -34,8 +34,9 @@ import java.util.Map;
  * services' major versions. Every object carries {@code ckan.io/not-for-production: "true"}. Production instances
  * point {@code spec.services} at managed PostgreSQL, Solr and Redis instead.
  *
- * <p>Credentials: the user creates one Secret {@code <instance>-services} with the keys below. The operator never
- * reads it; pods get its keys through secretKeyRef. Example (passwords: 16+ characters of A-Z a-z 0-9 . _ ~ -):
+ * <p>Credentials: one Secret {@code <instance>-services} with the keys below; when it does not exist the operator
+ * creates it once with random passwords ({@link GeneratedSecrets}). The operator never reads it back; pods get its
+ * keys through secretKeyRef. Example (passwords: 16+ characters of A-Z a-z 0-9 . _ ~ -):
  * <pre>
  * postgres-password:   &lt;superuser password&gt;
  * database-url:        postgresql://ckan:&lt;password&gt;@portal-db:5432/ckan
@@ -83,6 +84,25 @@ public final class ManagedServices {
 
   public static String secretName(String instance) {
     return instance + "-services";
+  }
+
+  /**
+   * What the operator writes into {@code <instance>-services} when it generates it ({@link GeneratedSecrets}): random
+   * passwords (URL-safe, 32+ characters) and the URLs of the managed services built from them.
+   */
+  static Map<String, String> secretData(String instance, java.util.function.Supplier<String> random) {
+    String superuser = random.get();
+    String ckan = random.get();
+    String readOnly = random.get();
+    String redis = random.get();
+    String db = databaseName(instance) + ":" + POSTGRES_PORT;
+    Map<String, String> data = new java.util.LinkedHashMap<>();
+    data.put(POSTGRES_PASSWORD_KEY, superuser);
+    data.put(DATABASE_URL_KEY, "postgresql://ckan:" + ckan + "@" + db + "/ckan");
+    data.put(DATASTORE_WRITE_URL_KEY, "postgresql://ckan:" + ckan + "@" + db + "/datastore");
+    data.put(DATASTORE_READ_URL_KEY, "postgresql://datastore_ro:" + readOnly + "@" + db + "/datastore");
+    data.put(REDIS_URL_KEY, "redis://:" + redis + "@" + redisName(instance) + ":" + REDIS_PORT + "/0");
+    return data;
   }
 
   public static String databaseName(String instance) {

@@ -12,8 +12,9 @@ import java.util.Map;
 
 /**
  * Pure: the Job {@code <instance>-r<N>-migrate} that brings the database schema to what revision N's image expects,
- * before the revision takes traffic. It runs the fixed {@link MigrationScript} and reports the core alembic heads
- * before and after in its termination message ({@link io.ckan.operator.release.MigrationResult}).
+ * before the revision takes traffic. It runs the operator's start command in {@code migrate} mode ({@link CkanStart}),
+ * which loads the revision's plugins first and reports the core alembic heads before and after in its termination
+ * message ({@link io.ckan.operator.release.MigrationResult}).
  *
  * <p>No retries ({@code backoffLimit: 0}: the operator decides whether to try again), bounded by
  * {@link #DEADLINE_SECONDS}, and kept after it finishes (no TTL): its pod's termination message is the record the
@@ -24,11 +25,6 @@ public final class MigrationObjects {
 
   public static final String CONTAINER = "migrate";
   public static final long DEADLINE_SECONDS = 1800;
-  public static final String TERMINATION_LOG = "/dev/termination-log";
-  /** Space-separated plugin names: the revision's ckan.plugins, set in the Job's ckan.ini before migrating. */
-  public static final String PLUGINS_ENV = "CKAN_MIGRATE_PLUGINS";
-  /** {@code true} before CKAN 2.11, whose {@code ckan db upgrade} does not migrate plugins. */
-  public static final String PENDING_PLUGINS_ENV = "CKAN_MIGRATE_PENDING_PLUGINS";
 
   public static String name(String instance, int revision) {
     return Names.revision(instance, revision) + "-migrate";
@@ -36,15 +32,16 @@ public final class MigrationObjects {
 
   /**
    * @param plugins       the revision's plugins in load order (envvars last); each must match {@code [A-Za-z0-9_]+}
-   * @param configMapName the revision's ConfigMap (non-secret env)
+   *                      (they reach the container as CKAN__PLUGINS from the ConfigMap; checked here once more)
+   * @param configMapName the revision's ConfigMap (non-secret env, CKAN__PLUGINS)
    * @param secretEnv     {@link RuntimeEnv#secretEnv}: database URLs and secret options, as secretKeyRefs
    */
   public static Job migrate(Owner owner, int revision, String image, String ckanVersion, List<String> plugins,
       String configMapName, List<EnvVar> secretEnv, Map<String, String> annotations) {
-    String joined = String.join(" ", checked(plugins));
+    checked(plugins);
     List<EnvVar> env = new ArrayList<>(secretEnv == null ? List.of() : secretEnv);
-    env.add(new EnvVarBuilder().withName(PLUGINS_ENV).withValue(joined).build());
-    env.add(new EnvVarBuilder().withName(PENDING_PLUGINS_ENV)
+    env.add(CkanStart.expectedVersion(ckanVersion));
+    env.add(new EnvVarBuilder().withName(CkanStart.PENDING_PLUGINS_ENV)
         .withValue(Boolean.toString(!CkanLine.atLeast(ckanVersion, 2, 11))).build());
     Map<String, String> labels = Labels.revision(owner.name(), Labels.MIGRATE, revision);
     return new JobBuilder()
@@ -64,13 +61,15 @@ public final class MigrationObjects {
                 .withName(CONTAINER)
                 .withImage(image)
                 .withImagePullPolicy(WorkerObjects.pullPolicy(image))
-                .withCommand("sh", "-c", MigrationScript.SCRIPT)
+                .withCommand(CkanStart.command(CkanStart.MIGRATE, List.of()))
                 .addNewEnvFrom().withNewConfigMapRef().withName(configMapName).endConfigMapRef().endEnvFrom()
                 .withEnv(env)
-                .withTerminationMessagePath(TERMINATION_LOG)
+                .withVolumeMounts(CkanStart.runtimeMount())
+                .withTerminationMessagePath(CkanStart.TERMINATION_LOG)
                 .withTerminationMessagePolicy("File")
                 .withSecurityContext(RestrictedSecurity.container())
               .endContainer()
+              .withVolumes(CkanStart.runtimeVolume())
             .endSpec()
           .endTemplate()
         .endSpec()

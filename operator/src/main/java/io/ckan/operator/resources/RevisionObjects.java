@@ -3,6 +3,7 @@ package io.ckan.operator.resources;
 import io.ckan.operator.release.Release;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
+import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.HTTPGetAction;
 import io.fabric8.kubernetes.api.model.HTTPGetActionBuilder;
 import io.fabric8.kubernetes.api.model.IntOrString;
@@ -12,13 +13,15 @@ import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServiceBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
  * Pure builders for the objects of one revision: the immutable ConfigMap snapshot, the web Deployment and the
- * per-revision Service. All carry the revision label and the release's fingerprint annotations.
+ * per-revision Service. All carry the revision label and the release's fingerprint annotations. The web container
+ * runs the operator's start command ({@link CkanStart}), never the image's entrypoint.
  */
 public final class RevisionObjects {
   private RevisionObjects() {}
@@ -98,8 +101,12 @@ public final class RevisionObjects {
                 .withImage(release.image())
                 .withImagePullPolicy(release.imagePinned() ? "IfNotPresent" : "Always")
                 .addNewPort().withName(PORT_NAME).withContainerPort(CKAN_PORT).withProtocol("TCP").endPort()
+                .withCommand(CkanStart.command(CkanStart.WEB, List.of()))
                 .addNewEnvFrom().withNewConfigMapRef().withName(name).endConfigMapRef().endEnvFrom()
-                .withEnv(release.secretEnv() == null ? List.of() : release.secretEnv())
+                .withEnv(env(release))
+                .withVolumeMounts(CkanStart.runtimeMount())
+                .withTerminationMessagePath(CkanStart.TERMINATION_LOG)
+                .withTerminationMessagePolicy("File")
                 .withResources(release.resources())
                 .withStartupProbe(probe(10, 5, 60))
                 .withReadinessProbe(probe(10, 5, 3))
@@ -111,6 +118,7 @@ public final class RevisionObjects {
                   .withNewSeccompProfile().withType("RuntimeDefault").endSeccompProfile()
                 .endSecurityContext()
               .endContainer()
+              .withVolumes(CkanStart.runtimeVolume())
             .endSpec()
           .endTemplate()
         .endSpec()
@@ -121,6 +129,31 @@ public final class RevisionObjects {
           .add(InstanceObjects.storageMount());
     }
     return deployment;
+  }
+
+  /** The revision's migration Job ({@link MigrationObjects}): its image, config snapshot, plugins and secrets. */
+  public static io.fabric8.kubernetes.api.model.batch.v1.Job migration(Owner owner, int revision, Release release) {
+    return MigrationObjects.migrate(owner, revision, release.image(), release.version(), release.plugins(),
+        Names.revision(owner.name(), revision), release.secretEnv(), annotations(release));
+  }
+
+  /** The revision's worker Deployment ({@link WorkerObjects}), or null when the spec has no workers. */
+  public static Deployment worker(Owner owner, int revision, Release release, int replicas) {
+    if (release.workers() == null) {
+      return null;
+    }
+    return WorkerObjects.worker(owner, revision, release.image(), Names.revision(owner.name(), revision),
+        release.secretEnv(), release.workers(), replicas, annotations(release), release.storage());
+  }
+
+  /** The expected CKAN version (checked by the start command), then the Secret-backed env. */
+  private static List<EnvVar> env(Release release) {
+    List<EnvVar> env = new ArrayList<>();
+    env.add(CkanStart.expectedVersion(release.version()));
+    if (release.secretEnv() != null) {
+      env.addAll(release.secretEnv());
+    }
+    return env;
   }
 
   private static Probe probe(int periodSeconds, int timeoutSeconds, int failureThreshold) {

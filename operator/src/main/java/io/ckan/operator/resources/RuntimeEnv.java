@@ -123,7 +123,10 @@ public final class RuntimeEnv {
     return List.of(main, "wtf_csrf_secret_key", "api_token.jwt.encode.secret", "api_token.jwt.decode.secret");
   }
 
-  /** {@link #sharedSecretOptions} that {@code spec.secretConfig} does not set (compared case-insensitively). */
+  /**
+   * {@link #sharedSecretOptions} that {@code spec.secretConfig} does not set (compared case-insensitively): they come
+   * from {@code <instance>-keys}, which the operator generates ({@link GeneratedSecrets}).
+   */
   public static List<String> missingSharedSecrets(CkanInstanceSpec spec) {
     Set<String> present = new TreeSet<>();
     if (spec.secretConfig != null) {
@@ -161,6 +164,11 @@ public final class RuntimeEnv {
           refs.put(ConfigEnv.envName(option.option), ref(option.secretKeyRef));
         }
       }
+    }
+    // shared keys the spec does not name come from the Secret the operator generates once
+    for (String option : missingSharedSecrets(spec)) {
+      refs.put(ConfigEnv.envName(option), new Ref(GeneratedSecrets.keysName(instance), GeneratedSecrets.keyFor(option),
+          false));
     }
     ServicesSpec services = spec.services == null ? new ServicesSpec() : spec.services;
     put(refs, SQLALCHEMY_URL, services.databaseUrl, spec, instance, ManagedServices.DATABASE_URL_KEY, false);

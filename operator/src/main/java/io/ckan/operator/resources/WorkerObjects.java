@@ -5,11 +5,8 @@ import io.ckan.operator.api.WorkersSpec;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerBuilder;
 import io.fabric8.kubernetes.api.model.EnvVar;
-import io.fabric8.kubernetes.api.model.EnvVarBuilder;
 import io.fabric8.kubernetes.api.model.Volume;
-import io.fabric8.kubernetes.api.model.VolumeBuilder;
 import io.fabric8.kubernetes.api.model.VolumeMount;
-import io.fabric8.kubernetes.api.model.VolumeMountBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 import java.util.ArrayList;
@@ -21,30 +18,16 @@ import java.util.Map;
  * Pure: the worker Deployment {@code <instance>-r<N>-worker} of a revision, running {@code ckan jobs worker} on the
  * spec's queues with the revision's image, config and plugins. Switched together with the web tier.
  *
- * <p>CKAN loads plugins from ckan.ini, not from CKAN__PLUGINS (the web pods' start script writes it into the ini with
- * {@code ckan config-tool}). The worker has no start script, so an init container writes the image's ckan.ini with the
- * revision's {@code ckan.plugins} to an emptyDir, which the worker mounts over {@link #CKAN_INI}; the worker itself
- * is a plain exec of {@code ckan}, so SIGTERM reaches RQ's warm shutdown directly.
+ * <p>The worker runs the operator's start command in {@code worker} mode ({@link CkanStart}): the revision's
+ * {@code ckan.plugins} go into the pod's own copy of the image's ckan.ini, the version and every plugin are checked,
+ * and then {@code ckan jobs worker QUEUE...} is exec'd, so SIGTERM reaches RQ's warm shutdown directly.
  */
 public final class WorkerObjects {
   private WorkerObjects() {}
 
   public static final String CONTAINER = "worker";
-  public static final String CONFIG_CONTAINER = "ckan-config";
-  /** ckan.ini of the official ckan-base images (ENV CKAN_INI=${APP_DIR}/ckan.ini, APP_DIR=/srv/app). */
-  public static final String CKAN_INI = "/srv/app/ckan.ini";
-  static final String RUNTIME_VOLUME = "ckan-runtime";
-  static final String RUNTIME_DIR = "/srv/ckan-runtime";
   /** RQ finishes the running job on SIGTERM; ckan.jobs.timeout defaults to 180 s. */
   public static final long GRACE_SECONDS = 210;
-
-  /** Init container: the image's ckan.ini with the revision's plugins (CKAN__PLUGINS from the ConfigMap). */
-  static final String CONFIG_SCRIPT = """
-      set -eu
-      [ -n "${CKAN__PLUGINS:-}" ] || { echo "CKAN__PLUGINS is not set" >&2; exit 1; }
-      cp "${CKAN_INI:-/srv/app/ckan.ini}" /srv/ckan-runtime/ckan.ini
-      ckan config-tool /srv/ckan-runtime/ckan.ini "ckan.plugins = $CKAN__PLUGINS"
-      """;
 
   public static String name(String instance, int revision) {
     return Names.revision(instance, revision) + "-worker";
@@ -85,40 +68,31 @@ public final class WorkerObjects {
       podAnnotations.put(Labels.FINGERPRINT, safeAnnotations.get(Labels.FINGERPRINT));
     }
 
-    List<String> command = new ArrayList<>(List.of("ckan", "-c", "$(CKAN_INI)", "jobs", "worker"));
-    command.addAll(spec.queuesOrDefault());
     List<EnvVar> env = new ArrayList<>();
-    env.add(new EnvVarBuilder().withName("CKAN_INI").withValue(CKAN_INI).build());
+    if (safeAnnotations.containsKey(Labels.CKAN_VERSION)) {
+      env.add(CkanStart.expectedVersion(safeAnnotations.get(Labels.CKAN_VERSION)));
+    }
     if (secretEnv != null) {
       env.addAll(secretEnv);
     }
     List<VolumeMount> mounts = new ArrayList<>();
-    mounts.add(new VolumeMountBuilder().withName(RUNTIME_VOLUME).withMountPath(CKAN_INI).withSubPath("ckan.ini")
-        .withReadOnly(true).build());
+    mounts.add(CkanStart.runtimeMount());
     List<Volume> volumes = new ArrayList<>();
-    volumes.add(new VolumeBuilder().withName(RUNTIME_VOLUME).withNewEmptyDir().endEmptyDir().build());
+    volumes.add(CkanStart.runtimeVolume());
     if (storage != null) {
       mounts.add(InstanceObjects.storageMount());
       volumes.add(InstanceObjects.storageVolume(owner.name()));
     }
 
-    Container config = new ContainerBuilder()
-        .withName(CONFIG_CONTAINER)
-        .withImage(image)
-        .withImagePullPolicy(pullPolicy(image))
-        .withCommand("sh", "-c", CONFIG_SCRIPT)
-        .addNewEnvFrom().withNewConfigMapRef().withName(configMapName).endConfigMapRef().endEnvFrom()
-        .withVolumeMounts(new VolumeMountBuilder().withName(RUNTIME_VOLUME).withMountPath(RUNTIME_DIR).build())
-        .withResources(spec.resources)
-        .withSecurityContext(RestrictedSecurity.container())
-        .build();
     // No liveness probe: an RQ worker serves no HTTP and has no health endpoint; it exits (and is restarted) when it
     // loses Redis, and a job that hangs is ended by ckan.jobs.timeout.
     Container worker = new ContainerBuilder()
         .withName(CONTAINER)
         .withImage(image)
         .withImagePullPolicy(pullPolicy(image))
-        .withCommand(command)
+        .withCommand(CkanStart.command(CkanStart.WORKER, spec.queuesOrDefault()))
+        .withTerminationMessagePath(CkanStart.TERMINATION_LOG)
+        .withTerminationMessagePolicy("File")
         .addNewEnvFrom().withNewConfigMapRef().withName(configMapName).endConfigMapRef().endEnvFrom()
         .withEnv(env)
         .withVolumeMounts(mounts)
@@ -140,7 +114,6 @@ public final class WorkerObjects {
               .withEnableServiceLinks(false)
               .withTerminationGracePeriodSeconds(GRACE_SECONDS)
               .withSecurityContext(RestrictedSecurity.ckanPod())
-              .withInitContainers(config)
               .withContainers(worker)
               .withVolumes(volumes)
             .endSpec()

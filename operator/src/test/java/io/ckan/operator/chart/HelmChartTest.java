@@ -58,7 +58,7 @@ class HelmChartTest {
       "apps", List.of("deployments"), List.of("get", "list", "watch", "create", "patch", "update", "delete"),
       "", List.of("services", "configmaps"), List.of("get", "list", "watch", "create", "patch", "update", "delete"),
       "batch", List.of("jobs"), List.of("get", "list", "watch", "create", "patch", "delete"),
-      "", List.of("secrets"), List.of("get"),
+      "", List.of("secrets"), List.of("get", "create"),
       "", List.of("persistentvolumeclaims"), List.of("get", "create"),
       "networking.k8s.io", List.of("ingresses"), List.of("get", "create", "update"),
       "", List.of("pods"), List.of("get", "list", "watch"),
@@ -242,10 +242,11 @@ class HelmChartTest {
         assertFalse(g.contains("*"), where + ": wildcard apiGroup in " + rule);
         for (String res : rule.getResources()) {
           assertFalse(res.contains("*"), where + ": wildcard resource in " + rule);
-          // secrets: only get, to check that referenced keys exist; never list/watch (no bulk reads) and never writes
+          // secrets: get (do referenced keys exist) and create (generated keys, once); never list/watch (no bulk
+          // reads), never update, patch or delete (a Secret is never overwritten)
           assertFalse(res.startsWith("secrets/"), where + ": no secret subresources");
-          assertTrue(!res.equals("secrets") || rule.getVerbs().equals(List.of("get")), where
-              + ": secrets may only be read one by one by name: " + rule);
+          assertTrue(!res.equals("secrets") || rule.getVerbs().equals(List.of("get", "create")), where
+              + ": secrets may only be read one by one by name and created: " + rule);
           for (String verb : rule.getVerbs()) {
             assertFalse(verb.contains("*"), where + ": wildcard verb in " + rule);
             granted.add(g + "/" + res + ":" + verb);

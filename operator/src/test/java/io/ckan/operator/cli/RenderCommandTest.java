@@ -28,9 +28,9 @@ class RenderCommandTest {
   void rendersTheRevisionObjectsOfAnExample() throws Exception {
     assertEquals(0, render("render", "-f", "../examples/prebuilt-image.yaml", "--revision", "3"));
     List<HasMetadata> objects = Serialization.unmarshal(out.toString(StandardCharsets.UTF_8));
-    assertEquals(List.of("ConfigMap/portal-r3", "Service/portal-r3", "Deployment/portal-r3", "Service/portal"),
-        objects.stream().map(o -> o.getKind() + "/" + o.getMetadata().getName()).toList());
-    Deployment d = (Deployment) objects.get(2);
+    assertEquals(List.of("ConfigMap/portal-r3", "Job/portal-r3-migrate", "Service/portal-r3", "Deployment/portal-r3",
+        "Service/portal"), objects.stream().map(o -> o.getKind() + "/" + o.getMetadata().getName()).toList());
+    Deployment d = (Deployment) objects.get(3);
     String image = d.getSpec().getTemplate().getSpec().getContainers().get(0).getImage();
     assertTrue(image.contains("@sha256:"), image);
     assertEquals("3", d.getSpec().getSelector().getMatchLabels().get("ckan.io/revision"));
@@ -49,7 +49,7 @@ class RenderCommandTest {
     assertTrue(text.contains("'ckanext-dcat==2.4.4'"), text);
     assertTrue(text.contains("ckanext-harvest"), text);
     assertEquals("Job", objects.get(1).getKind());
-    Deployment d = (Deployment) objects.get(4);
+    Deployment d = (Deployment) objects.get(5);
     assertTrue(d.getSpec().getTemplate().getSpec().getContainers().get(0).getImage()
         .startsWith("registry.example.org/ckan/portal@sha256:<digest pushed by job/ckan-build-"));
   }

@@ -193,17 +193,56 @@ class CkanRuntimeIntegrationTest extends IntegrationTest {
     h.awaitReady("portal", 2, T);
   }
 
+  /**
+   * Finding 3 of the real-CKAN run: a spec without keys used to run pods that each made their own (or none). Now the
+   * operator generates {@code <name>-keys} once, every pod references the same keys, nothing leaks, and deleting and
+   * re-creating the instance keeps the keys (no owner reference, never overwritten).
+   */
   @Test
-  void sharedSessionSecretsAreRequired() {
+  void withoutSharedKeysTheOperatorGeneratesThemOnceForEveryPodAndKeepsThem() {
     h = new OperatorHarness(Scenario.create().timeScale(0.05));
     secrets();
     CkanInstanceSpec spec = spec("2.11.4");
-    spec.secretConfig.remove(0);
+    spec.secretConfig = null;
     h.apply(OperatorHarness.instance("portal", spec));
-    h.awaitCondition("portal", "Stalled", "True", T);
-    assertEquals("SharedSecretsMissing", h.condition("portal", "Stalled").getReason());
-    assertTrue(h.condition("portal", "Stalled").getMessage().contains("secret_key"));
-    assertTrue(h.revisions("portal").isEmpty());
+    h.awaitReady("portal", 1, T);
+    var keys = h.client.secrets().inNamespace(OperatorHarness.NS).withName("portal-keys").get();
+    assertNotNull(keys, "portal-keys generated");
+    assertTrue(keys.getMetadata().getOwnerReferences() == null || keys.getMetadata().getOwnerReferences().isEmpty(),
+        "kept when the instance goes");
+    Map<String, String> values = keys.getStringData() != null ? keys.getStringData() : keys.getData();
+    for (String key : List.of("secret_key", "wtf_csrf_secret_key", "api_token.jwt.secret")) {
+      assertTrue(values.containsKey(key) && values.get(key).length() >= 32, key);
+    }
+    Map<String, String> refs = new java.util.TreeMap<>();
+    for (Deployment d : List.of(h.revisions("portal").get(1), worker(1))) {
+      d.getSpec().getTemplate().getSpec().getContainers().get(0).getEnv().stream()
+          .filter(e -> e.getValueFrom() != null && e.getValueFrom().getSecretKeyRef() != null
+              && e.getValueFrom().getSecretKeyRef().getName().equals("portal-keys"))
+          .forEach(e -> assertEquals(refs.computeIfAbsent(e.getName(), n -> e.getValueFrom().getSecretKeyRef()
+              .getKey()), e.getValueFrom().getSecretKeyRef().getKey(), d.getMetadata().getName()));
+    }
+    assertEquals(Map.of("CKAN___SECRET_KEY", "secret_key", "CKAN___WTF_CSRF_SECRET_KEY", "wtf_csrf_secret_key",
+        "CKAN___API_TOKEN__JWT__ENCODE__SECRET", "api_token.jwt.secret",
+        "CKAN___API_TOKEN__JWT__DECODE__SECRET", "api_token.jwt.secret"), refs);
+    String json = Serialization.asJson(h.client.resources(io.ckan.operator.api.CkanInstance.class)
+        .inNamespace(OperatorHarness.NS).withName("portal").get());
+    for (var e : h.client.v1().events().inNamespace(OperatorHarness.NS).list().getItems()) {
+      json += Serialization.asJson(e);
+    }
+    for (ConfigMap cm : h.client.configMaps().inNamespace(OperatorHarness.NS).list().getItems()) {
+      json += Serialization.asJson(cm);
+    }
+    String all = json + String.join("\n", h.journal);
+    values.values().forEach(v -> assertFalse(all.contains(v.replace("string:", "")), "a generated value leaked"));
+
+    h.client.resources(io.ckan.operator.api.CkanInstance.class).inNamespace(OperatorHarness.NS).withName("portal")
+        .delete();
+    h.apply(OperatorHarness.instance("portal", spec));
+    h.awaitCondition("portal", "Ready", "True", T);
+    var again = h.client.secrets().inNamespace(OperatorHarness.NS).withName("portal-keys").get();
+    assertEquals(values, again.getStringData() != null ? again.getStringData() : again.getData(),
+        "never overwritten");
   }
 
   @Test
@@ -218,12 +257,14 @@ class CkanRuntimeIntegrationTest extends IntegrationTest {
     spec.ingress.tlsSecretName = "data-example-org-tls";
     spec.storage = new StorageSpec();
     spec.storage.size = "10Gi";
-    h.client.secrets().inNamespace(OperatorHarness.NS).resource(new SecretBuilder().withNewMetadata()
-        .withName("portal-services").endMetadata()
-        .addToStringData(Map.of("postgres-password", SECRET_VALUE, "database-url", DB_URL, "datastore-write-url", DB_URL,
-            "datastore-read-url", DB_URL, "redis-url", "redis://portal-redis:6379/0")).build()).create();
+    // no portal-services Secret: the operator generates one with random passwords and the managed services' URLs
     h.apply(OperatorHarness.instance("portal", spec));
     h.awaitReady("portal", 1, T);
+    var generated = h.client.secrets().inNamespace(OperatorHarness.NS).withName("portal-services").get();
+    Map<String, String> services = generated.getStringData() != null ? generated.getStringData() : generated.getData();
+    assertTrue(services.get("database-url").matches("postgresql://ckan:[A-Za-z0-9_-]{43}@portal-db:5432/ckan"),
+        "database-url");
+    assertTrue(services.get("redis-url").matches("redis://:[A-Za-z0-9_-]{43}@portal-redis:6379/0"), "redis-url");
     for (String name : List.of("portal-db", "portal-solr", "portal-redis")) {
       assertNotNull(h.client.apps().deployments().inNamespace(OperatorHarness.NS).withName(name).get(), name);
       assertNotNull(h.client.services().inNamespace(OperatorHarness.NS).withName(name).get(), name);

@@ -70,6 +70,25 @@ class HealthGatedRolloutIntegrationTest extends IntegrationTest {
     }
   }
 
+  /**
+   * Finding 1 of the real-CKAN run, in the simulated cluster (which replays what the real start command does,
+   * recorded by the conformance tier): an image that lacks a plugin of the spec used to start with the image's default
+   * plugins while status_show echoed the spec's list, and was verified. Now its pods, started by the operator's start
+   * command, never get ready, the revision fails at its deadline, and the pointer never leaves revision 1.
+   */
+  @Test
+  void anImageThatLacksAPluginNeverServesAndItsRevisionFails() {
+    Scenario scenario = fast();
+    scenario.imageLacksPlugins("ckan-base:2.11.5", "datatables_view");
+    liveOnOneThenUpgrade(scenario, 1);
+    h.watchUntil(T, this::invariants, x -> revision(2) != null && "Failed".equals(revision(2).state));
+    assertEquals(1, h.pointer("portal"), "the pointer never moved to revision 2");
+    assertTrue(revision(2).reason.contains("ProgressDeadlineExceeded"), revision(2).reason);
+    assertTrue(h.conditionIs("portal", "Available", "True"));
+    assertTrue(h.cluster.events().stream().anyMatch(e -> e.contains("Plugin 'datatables_view' not found")),
+        "the recorded refusal of the start command");
+  }
+
   @Test
   void aRevisionWithTheWrongPluginsFailsAndIsNotRetriedUntilAsked() throws Exception {
     Scenario scenario = fast();

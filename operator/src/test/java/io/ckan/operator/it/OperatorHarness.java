@@ -47,6 +47,7 @@ public final class OperatorHarness implements AutoCloseable {
     this.cluster = SimulatedCluster.start(scenario);
     cluster.applyCrd(CRD);
     this.client = cluster.client();
+    client.secrets().inNamespace(NS).resource(io.ckan.operator.TestServices.secret(NS)).create();
     startOperator();
   }
 

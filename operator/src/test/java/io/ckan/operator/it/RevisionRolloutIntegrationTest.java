@@ -32,6 +32,7 @@ class RevisionRolloutIntegrationTest extends IntegrationTest {
     spec.version = version;
     spec.plugins = new ArrayList<>(List.of("activity", "datatables_view"));
     spec.config = Map.of("ckan.site_url", "https://data.example.org");
+    spec.services = io.ckan.operator.TestServices.external();
     spec.replicas = replicas;
     spec.rollout = new RolloutSpec();
     spec.rollout.bakeSeconds = 1;

@@ -29,6 +29,7 @@ class PlannerTest {
     CkanInstanceSpec spec = new CkanInstanceSpec();
     spec.version = version;
     spec.plugins = List.of("activity");
+    spec.services = io.ckan.operator.TestServices.external();
     return ((ReleaseOutcome.Ready) ReleaseFactory.from(spec)).release();
   }
 

@@ -47,6 +47,7 @@ class ReleaseFactoryTest {
     CkanInstanceSpec spec = new CkanInstanceSpec();
     spec.version = "2.11.5";
     spec.plugins = List.of("activity");
+    spec.services = io.ckan.operator.TestServices.external();
     assertEquals(release(spec).fingerprint(), release(spec).fingerprint());
     assertEquals(64, release(spec).fingerprint().length());
     assertEquals("ckan/ckan-base:2.11.5", release(spec).image());

@@ -29,6 +29,7 @@ class SpecValidatorTest {
     spec.config.put("ckan.site_url", "https://data.example.org");
     spec.image = new ImageSpec();
     spec.image.prebuilt = "registry.example.org/ckan@sha256:" + "a".repeat(64);
+    spec.services = io.ckan.operator.TestServices.external();
     return spec;
   }
 

@@ -18,6 +18,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -105,16 +106,20 @@ class MigrationObjectsTest {
   }
 
   @Test
-  void theScriptIsAConstantAndPluginNamesArriveOnlyAsEnv() {
+  void theOperatorsStartCommandInMigrateModeWithPluginNamesOnlyFromTheConfigMap() {
     Container c = container(job("2.11.5", PLUGINS));
-    assertEquals(List.of("sh", "-c", MigrationScript.SCRIPT), c.getCommand());
+    assertEquals(CkanStart.command(CkanStart.MIGRATE, List.of()), c.getCommand());
     assertTrue(c.getArgs() == null || c.getArgs().isEmpty());
     Container other = container(job("2.11.5", List.of("scheming_datasets", "envvars")));
     assertEquals(c.getCommand(), other.getCommand());
     for (String plugin : List.of("harvest", "dcat")) {
-      assertFalse(MigrationScript.SCRIPT.contains(plugin), plugin);
+      assertFalse(CkanStart.SCRIPT.contains(plugin), plugin);
     }
-    assertEquals("activity harvest dcat envvars", plainEnv(c).get(MigrationObjects.PLUGINS_ENV));
+    assertEquals("portal-r7", c.getEnvFrom().get(0).getConfigMapRef().getName(), "CKAN__PLUGINS comes from there");
+    assertEquals("2.11.5", plainEnv(c).get(CkanStart.EXPECTED_VERSION_ENV));
+    assertTrue(c.getVolumeMounts().contains(CkanStart.runtimeMount()));
+    assertTrue(job("2.11.5", PLUGINS).getSpec().getTemplate().getSpec().getVolumes()
+        .contains(CkanStart.runtimeVolume()));
   }
 
   @Test
@@ -128,7 +133,7 @@ class MigrationObjectsTest {
   @ParameterizedTest(name = "{0} -> {1}")
   @MethodSource("pendingPluginMigrations")
   void pluginMigrationsSeparatelyOnlyBefore211(String version, String expected) {
-    assertEquals(expected, plainEnv(container(job(version, PLUGINS))).get(MigrationObjects.PENDING_PLUGINS_ENV));
+    assertEquals(expected, plainEnv(container(job(version, PLUGINS))).get(CkanStart.PENDING_PLUGINS_ENV));
   }
 
   static Stream<Arguments> pendingPluginMigrations() {
@@ -180,17 +185,25 @@ class MigrationObjectsTest {
     if (after != null) {
       Files.writeString(dir.resolve("version-after"), "Current DB version: " + after + "\n");
     }
+    Path python = bin.resolve("python");
+    Files.writeString(python, "#!/bin/sh\necho \"[ckan-operator] CKAN 2.11.5 loaded plugins\" >&2\n");
+    assertTrue(python.toFile().setExecutable(true));
+    Files.writeString(dir.resolve("ckan.ini"), "[app:main]\n");
+    Path runtime = Files.createDirectories(dir.resolve("runtime"));
     Container c = container(job(version, PLUGINS));
     Path log = dir.resolve("termination-log");
-    ProcessBuilder process = new ProcessBuilder("/bin/sh", "-c", c.getCommand().get(2))
-        .directory(dir.toFile()).redirectErrorStream(true);
+    List<String> command = new ArrayList<>(c.getCommand());
+    command.set(0, "/bin/sh");
+    command.set(2, command.get(2).replace(CkanStart.RUNTIME_DIR, runtime.toString()));
+    ProcessBuilder process = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true);
     Map<String, String> env = process.environment();
     c.getEnv().stream().filter(e -> e.getValue() != null).forEach(e -> env.put(e.getName(), e.getValue()));
+    env.put("CKAN__PLUGINS", String.join(" ", PLUGINS)); // from the revision's ConfigMap
     env.put("PATH", bin + ":" + System.getenv("PATH"));
     env.put("FAKE", dir.toString());
     env.put("CKAN_INI", dir.resolve("ckan.ini").toString());
+    env.put("CKAN_PYTHON", python.toString());
     env.put("TERMINATION_LOG", log.toString());
-    env.put("MIGRATE_LOG", dir.resolve("migrate.log").toString());
     env.put("CKAN_MIGRATION_VERSIONS", versions.toString());
     env.putAll(extraEnv);
     Process p = process.start();
@@ -223,7 +236,7 @@ class MigrationObjectsTest {
         new AssertionError(run.termination() + "\n" + run.output()));
     assertEquals(expectedBefore, result.before());
     assertEquals(expectedAfter, result.after());
-    assertTrue(run.calls().startsWith("config-tool " + dir.resolve("ckan.ini")
+    assertTrue(run.calls().startsWith("config-tool " + dir.resolve("runtime/ckan.ini")
         + " ckan.plugins = activity harvest dcat envvars\n"), run.calls());
     assertTrue(run.calls().contains(" db upgrade\n"));
     assertFalse(run.calls().contains("pending-migrations"), "2.11 migrates plugins in db upgrade");
@@ -235,8 +248,8 @@ class MigrationObjectsTest {
     assertEquals(0, run.exit(), run.output());
     assertTrue(MigrationResult.parse(run.termination()).isPresent());
     List<String> calls = run.calls().lines().toList();
-    int upgrade = calls.indexOf("-c " + dir.resolve("ckan.ini") + " db upgrade");
-    int plugins = calls.indexOf("-c " + dir.resolve("ckan.ini") + " db pending-migrations --apply");
+    int upgrade = calls.indexOf("-c " + dir.resolve("runtime/ckan.ini") + " db upgrade");
+    int plugins = calls.indexOf("-c " + dir.resolve("runtime/ckan.ini") + " db pending-migrations --apply");
     assertTrue(upgrade >= 0 && plugins > upgrade, run.calls());
   }
 
@@ -269,9 +282,9 @@ class MigrationObjectsTest {
 
   @Test
   void refusesPluginNamesThatReachTheEnvUnchecked(@TempDir Path dir) throws Exception {
-    Run run = run(dir, "2.11.5", "104", "105", Map.of(MigrationObjects.PLUGINS_ENV, "activity $(id)"));
+    Run run = run(dir, "2.11.5", "104", "105", Map.of("CKAN__PLUGINS", "activity $(id)"));
     assertEquals(1, run.exit());
-    assertTrue(MigrationResult.error(run.termination()).orElseThrow().startsWith("CKAN_MIGRATE_PLUGINS may only"));
+    assertTrue(MigrationResult.error(run.termination()).orElseThrow().startsWith("CKAN__PLUGINS must hold plugin names"));
     assertEquals("", run.calls());
   }
 

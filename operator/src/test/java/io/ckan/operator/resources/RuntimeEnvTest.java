@@ -122,7 +122,11 @@ class RuntimeEnvTest {
   void beakerSessionSecretOnTwoTen() {
     CkanInstanceSpec spec = spec("2.10.10", 1);
     spec.secretConfig = List.of(option("beaker.session.secret", "keys", "beaker"));
-    assertEquals(Map.of("CKAN___BEAKER__SESSION__SECRET", "keys/beaker"), refs(RuntimeEnv.secretEnv(spec, INSTANCE)));
+    assertEquals(Map.of("CKAN___BEAKER__SESSION__SECRET", "keys/beaker",
+        "CKAN___WTF_CSRF_SECRET_KEY", "portal-keys/wtf_csrf_secret_key",
+        "CKAN___API_TOKEN__JWT__ENCODE__SECRET", "portal-keys/api_token.jwt.secret",
+        "CKAN___API_TOKEN__JWT__DECODE__SECRET", "portal-keys/api_token.jwt.secret"),
+        refs(RuntimeEnv.secretEnv(spec, INSTANCE)), "what the spec does not name comes from the generated Secret");
   }
 
   @Test
@@ -151,9 +155,12 @@ class RuntimeEnvTest {
     CkanInstanceSpec spec = spec("2.11.5", 2);
     spec.services = new ServicesSpec();
     spec.services.databaseUrl = new SecretKeyRef("db", "url");
-    assertEquals(Map.of("CKAN_SQLALCHEMY_URL", "db/url"), refs(RuntimeEnv.secretEnv(spec, INSTANCE)));
+    spec.secretConfig = ALL_SHARED_211;
+    assertEquals(Map.of("CKAN_SQLALCHEMY_URL", "db/url", "CKAN___SECRET_KEY", "portal-keys/flask",
+        "CKAN___WTF_CSRF_SECRET_KEY", "portal-keys/csrf", "CKAN___API_TOKEN__JWT__ENCODE__SECRET", "portal-keys/jwt",
+        "CKAN___API_TOKEN__JWT__DECODE__SECRET", "portal-keys/jwt"), refs(RuntimeEnv.secretEnv(spec, INSTANCE)));
     assertEquals(Map.of(), RuntimeEnv.plainEnv(spec, INSTANCE), "no Redis: no Redis sessions, no Solr URL");
-    assertEquals(Set.of("db"), RuntimeEnv.secretNames(spec, INSTANCE));
+    assertEquals(Set.of("db", "portal-keys"), RuntimeEnv.secretNames(spec, INSTANCE));
   }
 
   @Test

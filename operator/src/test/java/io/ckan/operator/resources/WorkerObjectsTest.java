@@ -69,16 +69,13 @@ class WorkerObjectsTest {
 
   @ParameterizedTest(name = "{0} -> {1}")
   @MethodSource("queues")
-  void runsCkanJobsWorkerOnTheQueuesWithoutAShell(List<String> queues, List<String> expected) {
+  void runsCkanJobsWorkerOnTheQueuesGivenAsArgumentsNotScriptText(List<String> queues, List<String> expected) {
     Container c = main(worker(workers(queues), null));
-    List<String> command = new java.util.ArrayList<>(List.of("ckan", "-c", "$(CKAN_INI)", "jobs", "worker"));
-    command.addAll(expected);
-    assertEquals(command, c.getCommand());
+    assertEquals(CkanStart.command(CkanStart.WORKER, expected), c.getCommand());
     assertTrue(c.getArgs() == null || c.getArgs().isEmpty());
-    // $(CKAN_INI) is expanded by the kubelet: the variable must be defined on the container itself
-    assertEquals("/srv/app/ckan.ini", c.getEnv().get(0).getValue());
-    assertEquals("CKAN_INI", c.getEnv().get(0).getName());
+    expected.forEach(queue -> assertFalse(CkanStart.SCRIPT.contains(queue), queue));
   }
+
 
   @Test
   void nameLabelsAndSelector() {
@@ -131,19 +128,14 @@ class WorkerObjectsTest {
   }
 
   @Test
-  void theRevisionsPluginsReachTheIniThroughAnInitContainer() {
-    Deployment d = worker(workers(null), null);
-    Container init = pod(d).getInitContainers().get(0);
-    assertEquals("ckan-config", init.getName());
-    assertEquals(List.of("sh", "-c", WorkerObjects.CONFIG_SCRIPT), init.getCommand());
-    assertEquals("portal-r4", init.getEnvFrom().get(0).getConfigMapRef().getName());
-    VolumeMount ini = main(d).getVolumeMounts().stream().filter(m -> m.getMountPath().equals("/srv/app/ckan.ini"))
-        .findFirst().orElseThrow();
-    assertEquals("ckan.ini", ini.getSubPath());
-    assertEquals(true, ini.getReadOnly());
-    assertTrue(init.getVolumeMounts().stream().anyMatch(m -> m.getName().equals(ini.getName())
-        && m.getMountPath().equals("/srv/ckan-runtime")));
-    assertTrue(pod(d).getVolumes().stream().anyMatch(v -> v.getName().equals(ini.getName()) && v.getEmptyDir() != null));
+  void startsThroughTheOperatorsStartCommandWithTheQueuesAsArguments() {
+    Deployment d = worker(workers(List.of("default", "bulk")), null);
+    assertTrue(pod(d).getInitContainers() == null || pod(d).getInitContainers().isEmpty());
+    assertEquals(CkanStart.command(CkanStart.WORKER, List.of("default", "bulk")), main(d).getCommand());
+    assertTrue(main(d).getVolumeMounts().contains(CkanStart.runtimeMount()));
+    assertTrue(pod(d).getVolumes().contains(CkanStart.runtimeVolume()));
+    assertTrue(main(d).getEnv().stream().anyMatch(e -> e.getName().equals(CkanStart.EXPECTED_VERSION_ENV)
+        && "2.11.5".equals(e.getValue())), "" + main(d).getEnv());
   }
 
   @Test
@@ -163,31 +155,6 @@ class WorkerObjectsTest {
   void aTaggedImageIsAlwaysPulled() {
     Deployment d = WorkerObjects.worker(OWNER, 4, "ckan/ckan-base:2.11.5", "portal-r4", List.of(), null, 1, Map.of());
     assertEquals("Always", main(d).getImagePullPolicy());
-    assertEquals(List.of("ckan", "-c", "$(CKAN_INI)", "jobs", "worker", "default"), main(d).getCommand());
-  }
-
-  @Test
-  void theConfigScriptWritesTheIniWithThePlugins(@TempDir Path dir) throws Exception {
-    assumeTrue(new File("/bin/sh").canExecute(), "needs /bin/sh");
-    Path bin = dir.resolve("bin");
-    Files.createDirectories(bin);
-    Path ckan = bin.resolve("ckan");
-    Files.writeString(ckan, "#!/bin/sh\nprintf '%s|' \"$@\" > \"$FAKE/calls\"\n");
-    assertTrue(ckan.toFile().setExecutable(true));
-    Files.writeString(dir.resolve("ckan.ini"), "[app:main]\nckan.plugins = image_view envvars\n");
-    String script = WorkerObjects.CONFIG_SCRIPT.replace("/srv/ckan-runtime", dir.resolve("runtime").toString());
-    Files.createDirectories(dir.resolve("runtime"));
-    ProcessBuilder process = new ProcessBuilder("/bin/sh", "-c", script).redirectErrorStream(true);
-    process.environment().put("PATH", bin + ":" + System.getenv("PATH"));
-    process.environment().put("FAKE", dir.toString());
-    process.environment().put("CKAN_INI", dir.resolve("ckan.ini").toString());
-    process.environment().put("CKAN__PLUGINS", "activity xloader envvars");
-    Process p = process.start();
-    String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertTrue(p.waitFor(30, TimeUnit.SECONDS));
-    assertEquals(0, p.exitValue(), output);
-    assertEquals(Files.readString(dir.resolve("ckan.ini")), Files.readString(dir.resolve("runtime/ckan.ini")));
-    assertEquals("config-tool|" + dir.resolve("runtime/ckan.ini") + "|ckan.plugins = activity xloader envvars|",
-        Files.readString(dir.resolve("calls")));
+    assertEquals(CkanStart.command(CkanStart.WORKER, List.of("default")), main(d).getCommand());
   }
 }
