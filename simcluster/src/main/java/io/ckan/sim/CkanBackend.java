@@ -19,7 +19,7 @@ import java.util.Optional;
 final class CkanBackend {
 
   /** What CKAN in a Deployment reports by default. */
-  record Site(Deployment deployment, String version, List<String> plugins, String siteUrl) {
+  record Site(Deployment deployment, String version, List<String> plugins, String siteUrl, String siteTitle) {
   }
 
   private final KubernetesClient client;
@@ -56,7 +56,8 @@ final class CkanBackend {
         .filter(p -> !p.isEmpty()).toList();
     String siteUrl = env.getOrDefault("CKAN_SITE_URL",
         env.getOrDefault("CKAN__SITE_URL", "http://" + service + "." + namespace + ".svc.cluster.local"));
-    return new Site(deployment, version, plugins, siteUrl);
+    // CKAN's default title when ckan.site_title is not configured
+    return new Site(deployment, version, plugins, siteUrl, env.getOrDefault("CKAN__SITE_TITLE", "CKAN"));
   }
 
   private static Map<String, String> templateLabels(Deployment d) {

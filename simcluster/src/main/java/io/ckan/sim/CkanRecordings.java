@@ -26,7 +26,7 @@ final class CkanRecordings {
   private static final String NOT_INSTALLED = text("start-plugin-not-installed.txt");
 
   /** The recorded status_show body with this Deployment's values; {@code version == null}: hide_version. */
-  static String statusShow(String helpBase, String version, List<String> plugins, String siteUrl) {
+  static String statusShow(String helpBase, String version, List<String> plugins, String siteUrl, String siteTitle) {
     ObjectNode body = (version == null ? STATUS_SHOW_HIDDEN : STATUS_SHOW).deepCopy();
     body.put("help", helpBase + "/api/3/action/help_show?name=status_show");
     ObjectNode result = (ObjectNode) body.get("result");
@@ -34,6 +34,7 @@ final class CkanRecordings {
       result.put("ckan_version", version);
     }
     result.put("site_url", siteUrl);
+    result.put("site_title", siteTitle);
     ArrayNode extensions = result.putArray("extensions");
     plugins.forEach(extensions::add);
     return body.toString();

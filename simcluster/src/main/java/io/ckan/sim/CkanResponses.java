@@ -13,8 +13,8 @@ final class CkanResponses {
   }
 
   /** As recorded from a real CKAN 2.11.5 ({@link CkanRecordings}); {@code version == null}: hide_version. */
-  static String statusShow(String helpBase, String version, List<String> plugins, String siteUrl) {
-    return CkanRecordings.statusShow(helpBase, version, plugins, siteUrl);
+  static String statusShow(String helpBase, String version, List<String> plugins, String siteUrl, String siteTitle) {
+    return CkanRecordings.statusShow(helpBase, version, plugins, siteUrl, siteTitle);
   }
 
   static String emptyPackageSearch(String helpBase) {

@@ -122,7 +122,8 @@ public final class FakeCkan implements AutoCloseable {
       case "status_show": {
         CkanBackend.Site site = backend.site(deployment.get(), namespace, service);
         send(exchange, 200, "application/json;charset=utf-8", CkanResponses.statusShow(helpBase,
-            behaviour.reportedVersion(site.version()), behaviour.reportedPlugins(site.plugins()), site.siteUrl()));
+            behaviour.reportedVersion(site.version()), behaviour.reportedPlugins(site.plugins()), site.siteUrl(),
+            site.siteTitle()));
         break;
       }
       case "package_search":

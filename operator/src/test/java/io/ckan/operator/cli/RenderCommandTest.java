@@ -40,6 +40,22 @@ class RenderCommandTest {
   }
 
   @Test
+  void theMinimalExampleRunsWithManagedServicesAndGeneratedKeys() throws Exception {
+    assertEquals(0, render("render", "-f", "../examples/minimal.yaml"), err.toString(StandardCharsets.UTF_8));
+    String text = out.toString(StandardCharsets.UTF_8);
+    assertTrue(text.contains("# Secret portal-keys: created once by the operator with random values"), text);
+    assertTrue(text.contains("# Secret portal-services: created once by the operator"), text);
+    List<HasMetadata> objects = Serialization.unmarshal(text);
+    Deployment web = (Deployment) objects.stream().filter(o -> o.getMetadata().getName().equals("portal-r1")
+        && o instanceof Deployment).findFirst().orElseThrow();
+    var env = web.getSpec().getTemplate().getSpec().getContainers().get(0).getEnv();
+    assertTrue(env.stream().anyMatch(e -> e.getName().equals("CKAN_SQLALCHEMY_URL")
+        && e.getValueFrom().getSecretKeyRef().getName().equals("portal-services")), "a database");
+    assertTrue(env.stream().anyMatch(e -> e.getName().equals("CKAN___SECRET_KEY")
+        && e.getValueFrom().getSecretKeyRef().getName().equals("portal-keys")), "a shared secret_key");
+  }
+
+  @Test
   void aBuiltReleaseShowsItsDockerfileAndBuildJob() throws Exception {
     assertEquals(0, render("render", "-f", "../examples/pinned-extensions.yaml"));
     List<HasMetadata> objects = Serialization.unmarshal(out.toString(StandardCharsets.UTF_8));

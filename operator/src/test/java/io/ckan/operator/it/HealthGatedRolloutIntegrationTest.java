@@ -80,7 +80,12 @@ class HealthGatedRolloutIntegrationTest extends IntegrationTest {
   void anImageThatLacksAPluginNeverServesAndItsRevisionFails() {
     Scenario scenario = fast();
     scenario.imageLacksPlugins("ckan-base:2.11.5", "datatables_view");
-    liveOnOneThenUpgrade(scenario, 1);
+    h = new OperatorHarness(scenario);
+    CkanInstanceSpec spec = spec("2.11.4", 1);
+    spec.rollout.progressDeadlineSeconds = 60; // 3 s at this time scale
+    h.apply(OperatorHarness.instance("portal", spec));
+    h.awaitReady("portal", 1, T);
+    h.edit("portal", s -> s.version = "2.11.5");
     h.watchUntil(T, this::invariants, x -> revision(2) != null && "Failed".equals(revision(2).state));
     assertEquals(1, h.pointer("portal"), "the pointer never moved to revision 2");
     assertTrue(revision(2).reason.contains("ProgressDeadlineExceeded"), revision(2).reason);

@@ -119,6 +119,16 @@ class SpecValidatorTest {
           o.secretKeyRef = new io.ckan.operator.api.SecretKeyRef("x", "y");
           s.secretConfig = new ArrayList<>(List.of(o));
         }, "spec.secretConfig[0].option"),
+        // finding 3 of the real-CKAN run: without a database CKAN falls back to the ini's localhost default
+        Arguments.of("no database", (Consumer<CkanInstanceSpec>) s -> s.services = null, "spec.services"),
+        Arguments.of("external services without a database", (Consumer<CkanInstanceSpec>) s ->
+            s.services.databaseUrl = null, "spec.services.databaseUrl"),
+        Arguments.of("one JWT secret without the other", (Consumer<CkanInstanceSpec>) s -> {
+          var o = new io.ckan.operator.api.SecretOption();
+          o.option = "api_token.jwt.encode.secret";
+          o.secretKeyRef = new io.ckan.operator.api.SecretKeyRef("x", "jwt");
+          s.secretConfig = new ArrayList<>(List.of(o));
+        }, "spec.secretConfig"),
         Arguments.of("registry with tag", (Consumer<CkanInstanceSpec>) s -> {
           s.build = new io.ckan.operator.api.BuildSpec();
           s.build.registry = "registry.example.org/ckan:latest";
