@@ -17,9 +17,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
-import java.security.SecureRandom;
 import java.time.Duration;
-import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -67,7 +65,7 @@ class RealCkanFixtureSmokeTest {
               "datastore-write", "postgresql://ckan:ckanpass@postgres.db.svc:5432/datastore",
               "datastore-read", "postgresql://datastore_ro:ropass@postgres.db.svc:5432/datastore",
               "redis", "redis://redis.db.svc:6379/0"),
-          "ckan-secrets", Map.of("secret-key", randomSecret()));
+          "ckan-secrets", Map.of("secret-key", RenderedRevision.token()));
       Map<String, Map<String, String>> configMaps = Map.of("ckan-env", Map.of(
           "CKAN_SOLR_URL", "http://solr.search.svc:8983/solr/ckan",
           "CKAN_SITE_URL", "http://127.0.0.1:" + webPort));
@@ -176,12 +174,6 @@ class RealCkanFixtureSmokeTest {
     }
     return fail("status_show did not answer 200 within " + WEB_READY.toSeconds() + " s (last: " + last + ")\n"
         + Exec.tail(web.log(), 40));
-  }
-
-  static String randomSecret() {
-    byte[] b = new byte[32];
-    new SecureRandom().nextBytes(b);
-    return Base64.getUrlEncoder().withoutPadding().encodeToString(b);
   }
 
   static double secs(long nanos) {

@@ -4,7 +4,6 @@ import io.ckan.operator.api.CkanInstance;
 import io.ckan.operator.release.Release;
 import io.ckan.operator.release.ReleaseFactory;
 import io.ckan.operator.release.ReleaseOutcome;
-import io.ckan.operator.resources.CkanStart;
 import io.ckan.operator.resources.GeneratedSecrets;
 import io.ckan.operator.resources.Owner;
 import io.ckan.operator.resources.RevisionObjects;
@@ -131,9 +130,5 @@ final class RenderedRevision {
     byte[] bytes = new byte[32];
     RANDOM.nextBytes(bytes);
     return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
-  }
-
-  boolean startsThroughTheOperator(Container c) {
-    return CkanStart.isOperatorStart(c.getCommand());
   }
 }
