@@ -13,6 +13,8 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
+import io.ckan.operator.plan.Step;
 
 /**
  * Pure: builds status from the plan and the observed objects only, so wiping status loses nothing. The previous
@@ -25,9 +27,10 @@ public final class StatusReport {
       CkanInstanceStatus previous, Instant now) {
     CkanInstanceStatus status = new CkanInstanceStatus();
     status.observedGeneration = generation;
-    status.currentRevision = observed.pointer().map(Pointer::revision).orElse(null);
     status.desiredRevision = plan.desiredRevision();
-    observed.pointer().ifPresent(p -> {
+    Optional<Pointer> pointer = pointerAfter(observed.pointer(), plan, now);
+    status.currentRevision = pointer.map(Pointer::revision).orElse(null);
+    pointer.ifPresent(p -> {
       status.history = new ArrayList<>(p.history());
       status.lastHandledRollback = p.handledRollback();
     });
@@ -66,6 +69,25 @@ public final class StatusReport {
           .build());
     }
     return status;
+  }
+
+  /**
+   * The pointer as the plan's writes leave it: status is written after the steps, so it reports their result (a
+   * status that still showed the old history beside the new states would be read as "rolled back, never recorded").
+   */
+  static Optional<Pointer> pointerAfter(Optional<Pointer> observed, Plan plan, Instant now) {
+    Optional<Pointer> pointer = observed;
+    for (Step step : plan.steps()) {
+      if (step instanceof Step.MovePointer m) {
+        String handled = m.handledRollback() != null ? m.handledRollback()
+            : pointer.map(Pointer::handledRollback).orElse(null);
+        pointer = Optional.of(new Pointer(m.to(), m.from(), now, m.history(), handled));
+      } else if (step instanceof Step.RecordRollbackHandled h && pointer.isPresent()) {
+        Pointer p = pointer.get();
+        pointer = Optional.of(new Pointer(p.revision(), p.previous(), p.switchedAt(), p.history(), h.request()));
+      }
+    }
+    return pointer;
   }
 
   /** True when writing {@code next} would change what the API server holds. */
