@@ -28,6 +28,7 @@ import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.ErrorStatusUpdateControl;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.api.reconciler.PrimaryUpdateAndCacheUtils;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
@@ -51,15 +52,13 @@ import java.util.function.Consumer;
 @ControllerConfiguration(name = "ckaninstance", generationAwareEventProcessing = false)
 public class CkanInstanceReconciler implements Reconciler<CkanInstance> {
 
+  private final Reconciliation reconciliation;
   private final Clock clock;
-  private final StatusShowProbe probe;
-  private final Consumer<String> journal;
   private final Map<Class<?>, InformerEventSource<? extends HasMetadata, CkanInstance>> sources = new HashMap<>();
 
   public CkanInstanceReconciler(Clock clock, StatusShowProbe probe, Consumer<String> journal) {
+    this.reconciliation = new Reconciliation(clock, probe, journal);
     this.clock = clock;
-    this.probe = probe;
-    this.journal = journal;
   }
 
   @Override
@@ -90,10 +89,6 @@ public class CkanInstanceReconciler implements Reconciler<CkanInstance> {
         .build(), context);
   }
 
-  private static String label(HasMetadata object, String key) {
-    return object.getMetadata().getLabels() == null ? null : object.getMetadata().getLabels().get(key);
-  }
-
   private static Set<ResourceID> allOwners(HasMetadata object) {
     if (object.getMetadata().getOwnerReferences() == null) {
       return Set.of();
@@ -110,101 +105,80 @@ public class CkanInstanceReconciler implements Reconciler<CkanInstance> {
 
   @Override
   public UpdateControl<CkanInstance> reconcile(CkanInstance instance, Context<CkanInstance> context) {
-    Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
-    String name = instance.getMetadata().getName();
-    ClusterObserver.Observed observed = ClusterObserver.observe(name,
-        context.getSecondaryResources(Deployment.class), context.getSecondaryResources(Service.class),
-        context.getSecondaryResources(ConfigMap.class));
-    CkanInstanceSpec spec = instance.getSpec();
-    ReleaseOutcome outcome = ReleaseFactory.from(spec, name);
-    if (outcome instanceof ReleaseOutcome.Ready ready) {
-      String ns = instance.getMetadata().getNamespace();
-      GeneratedSecretsApplier.ensure(context.getClient(), ns, name, spec, journal);
-      java.util.Optional<String> missing = SecretCheck.missing(ready.release().secretEnv(), ns,
-          secret -> context.getClient().secrets().inNamespace(ns).withName(secret).get());
-      if (missing.isPresent()) {
-        outcome = new ReleaseOutcome.Blocked("MissingSecret", missing.get());
-      }
-    }
-    RolloutSpec rollout = spec == null || spec.rollout == null ? new RolloutSpec() : spec.rollout;
-    int replicas = spec == null || spec.replicas == null ? 1 : spec.replicas;
-    Map<String, String> annotations = instance.getMetadata().getAnnotations() == null ? Map.of()
-        : instance.getMetadata().getAnnotations();
-    boolean paused = spec != null && Boolean.TRUE.equals(spec.paused)
-        || "true".equalsIgnoreCase(annotations.get(Labels.PAUSED));
-    String namespace = instance.getMetadata().getNamespace();
-    List<Job> jobs = inNamespace(Job.class, namespace);
-    java.util.function.Function<String, List<io.fabric8.kubernetes.api.model.Pod>> podsOfJob =
-        job -> context.getClient().pods().inNamespace(namespace).withLabel("job-name", job).list().getItems();
-    // pods are read only for results not on record yet: the wanted image's build, unrecorded migrations
-    String wantedImage = outcome instanceof ReleaseOutcome.Ready r && r.release().build() != null
-        ? r.release().imageFingerprint() : null;
-    Map<String, ObservedBuild> builds = BuildObserver.builds(jobs.stream()
-        .filter(j -> Labels.BUILD.equals(label(j, Labels.COMPONENT))).toList(), instance.getMetadata().getUid(),
-        wantedImage, podsOfJob);
-    Map<String, String> knownImages = BuildObserver.knownImages(inNamespace(Deployment.class, namespace));
-    Set<Integer> migrated = observed.revisions().stream().filter(r -> r.runtime().migrated())
-        .map(ObservedRevision::number).collect(Collectors.toSet());
-    Map<Integer, ObservedMigration> migrations = MigrationObserver.migrations(jobs, name, migrated, podsOfJob);
-    Integer workerReplicas = spec == null || spec.workers == null ? null : spec.workers.replicasOrDefault();
-    Plan plan = Planner.plan(new PlanInput(namespace, name, outcome, replicas, rollout, paused, observed.revisions(),
-        observed.pointer(), verify(instance, observed), annotations.get(Labels.ROLLBACK_TO),
-        annotations.get(Labels.RETRY), builds, knownImages, migrations, workerReplicas, now));
-
-    Release release = outcome instanceof ReleaseOutcome.Ready ready ? ready.release() : null;
-    StepApplier applier = new StepApplier(context.getClient(), cacheFiller(), journal);
-    Owner owner = Owner.of(instance);
-    if (release != null) {
-      InstanceObjectsApplier.ensure(context.getClient(), applier, owner, spec,
-          wanted -> cachedOrRead(wanted, context.getClient()), journal);
-    }
-    EventRecorder events = new EventRecorder(context.getClient());
-    for (Step step : plan.steps()) {
-      applier.apply(step, owner, release, rollout.progressDeadlineSecondsOrDefault(), now);
-      EventRecorder.forStep(instance, step, now).ifPresent(events::emit);
-    }
-
-    stalledEvent(instance, plan, now).ifPresent(events::emit);
-    CkanInstanceStatus status = StatusReport.build(instance.getMetadata().getGeneration() == null ? 0
-        : instance.getMetadata().getGeneration(), observed, plan, instance.getStatus(), now);
-    if (StatusReport.differs(instance.getStatus(), status)) {
+    Reconciliation.Outcome outcome = reconciliation.run(instance, view(instance, context), context.getClient());
+    if (StatusReport.differs(instance.getStatus(), outcome.status())) {
       // Status is replaced whole (PUT /status with optimistic locking), never diff-patched: a JSON patch computed
       // against a stale copy could duplicate list entries. The result is cached for the next reconcile.
       PrimaryUpdateAndCacheUtils.updateStatusAndCacheResource(instance, context, fresh -> {
-        fresh.setStatus(status);
+        fresh.setStatus(outcome.status());
         return fresh;
       });
     }
     UpdateControl<CkanInstance> control = UpdateControl.noUpdate();
-    plan.requeueAfter().ifPresent(control::rescheduleAfter);
+    outcome.requeueAfter().ifPresent(control::rescheduleAfter);
     return control;
   }
 
-  /** A Warning when the instance becomes Stalled (not on every reconcile while it stays so). */
-  private static java.util.Optional<io.fabric8.kubernetes.api.model.Event> stalledEvent(CkanInstance instance,
-      Plan plan, Instant now) {
-    io.ckan.operator.plan.Condition stalled = plan.condition(io.ckan.operator.plan.Condition.STALLED);
-    boolean wasStalled = instance.getStatus() != null && instance.getStatus().conditions != null
-        && instance.getStatus().conditions.stream().anyMatch(c -> c.getType().equals(stalled.type())
-            && "True".equals(c.getStatus()) && stalled.reason().equals(c.getReason()));
-    if (!stalled.status() || wasStalled) {
-      return java.util.Optional.empty();
-    }
-    return java.util.Optional.of(EventRecorder.event(instance, "Warning", stalled.reason(), stalled.message(), now));
+  /**
+   * A reconcile that threw: Ready=False with reason ReconcileError and the error's message, and a Warning Event; the
+   * framework retries with backoff and other instances go on.
+   */
+  @Override
+  public ErrorStatusUpdateControl<CkanInstance> updateErrorStatus(CkanInstance instance,
+      Context<CkanInstance> context, Exception e) {
+    Instant now = clock.instant();
+    String message = ReconcileErrors.describe(e);
+    long generation = instance.getMetadata().getGeneration() == null ? 0 : instance.getMetadata().getGeneration();
+    new EventRecorder(context.getClient()).emit(EventRecorder.event(instance, "Warning",
+        StatusReport.RECONCILE_ERROR, message, now));
+    instance.setStatus(StatusReport.failed(instance.getStatus(), generation, message, now));
+    return ErrorStatusUpdateControl.patchStatus(instance);
   }
 
-  /** status_show of every revision that serves and is not judged yet (at most the warm ones: a handful). */
-  private Map<Integer, Verification.Result> verify(CkanInstance instance, ClusterObserver.Observed observed) {
-    Map<Integer, Verification.Result> results = new HashMap<>();
-    for (int n : Planner.toProbe(observed.revisions())) {
-      ObservedRevision r = observed.revisions().stream().filter(x -> x.number() == n).findFirst().orElseThrow();
-      // a Deployment without the operator's start command fails verification whatever CKAN answers: not probed
-      StatusShow answer = r.runtime().startedByOperator() ? probe.fetch(instance.getMetadata().getNamespace(),
-          Names.revision(instance.getMetadata().getName(), n)) : StatusShow.failed(StatusShow.Outcome.UNREACHABLE,
-          "not probed");
-      results.put(n, Verification.check(answer, r.version(), r.plugins(), r.runtime().startedByOperator()));
-    }
-    return results;
+  private ClusterView view(CkanInstance instance, Context<CkanInstance> context) {
+    String namespace = instance.getMetadata().getNamespace();
+    String uid = instance.getMetadata().getUid();
+    return new ClusterView() {
+      @Override
+      public List<Deployment> deployments() {
+        return ownedBy(uid, context.getSecondaryResources(Deployment.class));
+      }
+
+      @Override
+      public List<Service> services() {
+        return ownedBy(uid, context.getSecondaryResources(Service.class));
+      }
+
+      @Override
+      public List<ConfigMap> configMaps() {
+        return ownedBy(uid, context.getSecondaryResources(ConfigMap.class));
+      }
+
+      @Override
+      public List<Job> jobs() {
+        return inNamespace(Job.class, namespace);
+      }
+
+      @Override
+      public List<Deployment> namespaceDeployments() {
+        return inNamespace(Deployment.class, namespace);
+      }
+
+      @Override
+      public HasMetadata current(HasMetadata wanted) {
+        return cachedOrRead(wanted, context.getClient());
+      }
+
+      @Override
+      public StepApplier.WriteListener listener() {
+        return cacheFiller();
+      }
+    };
+  }
+
+  /** Secondaries are matched to the instance by owner name; a leftover of a deleted namesake has another uid. */
+  private static <R extends HasMetadata> List<R> ownedBy(String uid, Set<R> objects) {
+    return objects.stream().filter(o -> Owner.owns(uid, o)).toList();
   }
 
   /** The object as the informer cache holds it when its kind is informed, else read from the API server. */

@@ -72,6 +72,24 @@ public final class StatusReport {
   }
 
   /**
+   * The status after a reconcile that threw (the API server refused a write, an observation failed): the last report
+   * stays, Ready turns False with the error, so a person sees why nothing moves while the framework retries.
+   */
+  public static CkanInstanceStatus failed(CkanInstanceStatus previous, long generation, String message,
+      Instant now) {
+    CkanInstanceStatus status = previous == null ? new CkanInstanceStatus()
+        : io.fabric8.kubernetes.client.utils.Serialization.clone(previous);
+    String time = now.truncatedTo(ChronoUnit.SECONDS).toString();
+    status.conditions.removeIf(c -> Objects.equals(c.getType(), io.ckan.operator.plan.Condition.READY));
+    status.conditions.add(0, new ConditionBuilder().withType(io.ckan.operator.plan.Condition.READY)
+        .withStatus("False").withReason(RECONCILE_ERROR).withMessage(message).withObservedGeneration(generation)
+        .withLastTransitionTime(time).build());
+    return status;
+  }
+
+  public static final String RECONCILE_ERROR = "ReconcileError";
+
+  /**
    * The pointer as the plan's writes leave it: status is written after the steps, so it reports their result (a
    * status that still showed the old history beside the new states would be read as "rolled back, never recorded").
    */

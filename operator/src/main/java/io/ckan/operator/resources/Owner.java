@@ -1,6 +1,7 @@
 package io.ckan.operator.resources;
 
 import io.ckan.operator.api.CkanInstance;
+import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.OwnerReference;
@@ -13,6 +14,16 @@ public record Owner(String name, String namespace, String uid) {
   public static Owner of(CkanInstance instance) {
     return new Owner(instance.getMetadata().getName(), instance.getMetadata().getNamespace(),
         instance.getMetadata().getUid());
+  }
+
+  /** True when {@code object} carries an owner reference with this uid: the only objects the operator writes. */
+  public static boolean owns(String uid, HasMetadata object) {
+    return uid != null && object.getMetadata().getOwnerReferences() != null && object.getMetadata()
+        .getOwnerReferences().stream().anyMatch(o -> uid.equals(o.getUid()));
+  }
+
+  public boolean owns(HasMetadata object) {
+    return owns(uid, object);
   }
 
   public OwnerReference reference() {

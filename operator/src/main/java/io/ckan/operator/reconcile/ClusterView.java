@@ -1,0 +1,33 @@
+package io.ckan.operator.reconcile;
+
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import java.util.List;
+
+/**
+ * What one reconcile reads of the cluster. The operator answers from its informer caches; a test can answer from
+ * plain list calls and drive {@link Reconciliation} directly, without the framework's threads.
+ */
+public interface ClusterView {
+  /** The instance's Deployments, Services and ConfigMaps (owner reference with the instance's uid). */
+  List<Deployment> deployments();
+
+  List<Service> services();
+
+  List<ConfigMap> configMaps();
+
+  /** Managed Jobs in the instance's namespace (builds are shared, migrations are the instance's). */
+  List<Job> jobs();
+
+  /** Managed Deployments in the namespace: built images any instance already runs (the image cache). */
+  List<Deployment> namespaceDeployments();
+
+  /** The object as the cluster holds it under the wanted object's name and kind, or null. */
+  HasMetadata current(HasMetadata wanted);
+
+  /** Told about every write, so the next reconcile does not read a stale copy. */
+  StepApplier.WriteListener listener();
+}

@@ -1,0 +1,150 @@
+package io.ckan.operator.reconcile;
+
+import io.ckan.operator.api.CkanInstance;
+import io.ckan.operator.api.CkanInstanceSpec;
+import io.ckan.operator.api.CkanInstanceStatus;
+import io.ckan.operator.api.RolloutSpec;
+import io.ckan.operator.health.StatusShow;
+import io.ckan.operator.health.StatusShowProbe;
+import io.ckan.operator.health.Verification;
+import io.ckan.operator.plan.ObservedBuild;
+import io.ckan.operator.plan.ObservedMigration;
+import io.ckan.operator.plan.ObservedRevision;
+import io.ckan.operator.plan.Plan;
+import io.ckan.operator.plan.PlanInput;
+import io.ckan.operator.plan.Planner;
+import io.ckan.operator.plan.Step;
+import io.ckan.operator.release.Release;
+import io.ckan.operator.release.ReleaseFactory;
+import io.ckan.operator.release.ReleaseOutcome;
+import io.ckan.operator.resources.Labels;
+import io.ckan.operator.resources.Names;
+import io.ckan.operator.resources.Owner;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Consumer;
+import java.util.stream.Collectors;
+
+/**
+ * One reconcile of one instance: observe -> validate -> plan -> apply -> report. All deciding happens in
+ * {@link Planner}; this class reads through a {@link ClusterView} and writes through {@link StepApplier}, so the
+ * framework adapter ({@link CkanInstanceReconciler}) and a test driving reconciles directly share every line of it.
+ */
+public final class Reconciliation {
+  private final Clock clock;
+  private final StatusShowProbe probe;
+  private final Consumer<String> journal;
+
+  public Reconciliation(Clock clock, StatusShowProbe probe, Consumer<String> journal) {
+    this.clock = clock;
+    this.probe = probe;
+    this.journal = journal;
+  }
+
+  /** The status to write (whole) and when to reconcile again even without events. */
+  public record Outcome(CkanInstanceStatus status, Optional<Duration> requeueAfter) {}
+
+  private static String label(HasMetadata object, String key) {
+    return object.getMetadata().getLabels() == null ? null : object.getMetadata().getLabels().get(key);
+  }
+
+  /** Observe, validate, plan, apply; returns the status to write and when to look again. */
+  public Outcome run(CkanInstance instance, ClusterView view, KubernetesClient client) {
+    Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
+    String name = instance.getMetadata().getName();
+    ClusterObserver.Observed observed = ClusterObserver.observe(name,
+        view.deployments(), view.services(),
+        view.configMaps());
+    CkanInstanceSpec spec = instance.getSpec();
+    ReleaseOutcome outcome = ReleaseFactory.from(spec, name);
+    if (outcome instanceof ReleaseOutcome.Ready ready) {
+      String ns = instance.getMetadata().getNamespace();
+      GeneratedSecretsApplier.ensure(client, ns, name, spec, journal);
+      java.util.Optional<String> missing = SecretCheck.missing(ready.release().secretEnv(), ns,
+          secret -> client.secrets().inNamespace(ns).withName(secret).get());
+      if (missing.isPresent()) {
+        outcome = new ReleaseOutcome.Blocked("MissingSecret", missing.get());
+      }
+    }
+    RolloutSpec rollout = spec == null || spec.rollout == null ? new RolloutSpec() : spec.rollout;
+    int replicas = spec == null || spec.replicas == null ? 1 : spec.replicas;
+    Map<String, String> annotations = instance.getMetadata().getAnnotations() == null ? Map.of()
+        : instance.getMetadata().getAnnotations();
+    boolean paused = spec != null && Boolean.TRUE.equals(spec.paused)
+        || "true".equalsIgnoreCase(annotations.get(Labels.PAUSED));
+    String namespace = instance.getMetadata().getNamespace();
+    List<Job> jobs = view.jobs();
+    java.util.function.Function<String, List<io.fabric8.kubernetes.api.model.Pod>> podsOfJob =
+        job -> client.pods().inNamespace(namespace).withLabel("job-name", job).list().getItems();
+    // pods are read only for results not on record yet: the wanted image's build, unrecorded migrations
+    String wantedImage = outcome instanceof ReleaseOutcome.Ready r && r.release().build() != null
+        ? r.release().imageFingerprint() : null;
+    Map<String, ObservedBuild> builds = BuildObserver.builds(jobs.stream()
+        .filter(j -> Labels.BUILD.equals(label(j, Labels.COMPONENT))).toList(), instance.getMetadata().getUid(),
+        wantedImage, podsOfJob);
+    Map<String, String> knownImages = BuildObserver.knownImages(view.namespaceDeployments());
+    Set<Integer> migrated = observed.revisions().stream().filter(r -> r.runtime().migrated())
+        .map(ObservedRevision::number).collect(Collectors.toSet());
+    Map<Integer, ObservedMigration> migrations = MigrationObserver.migrations(jobs, name, migrated, podsOfJob);
+    Integer workerReplicas = spec == null || spec.workers == null ? null : spec.workers.replicasOrDefault();
+    Plan plan = Planner.plan(new PlanInput(namespace, name, outcome, replicas, rollout, paused, observed.revisions(),
+        observed.pointer(), verify(instance, observed), annotations.get(Labels.ROLLBACK_TO),
+        annotations.get(Labels.RETRY), builds, knownImages, migrations, workerReplicas, now));
+
+    Release release = outcome instanceof ReleaseOutcome.Ready ready ? ready.release() : null;
+    StepApplier applier = new StepApplier(client, view.listener(), journal);
+    Owner owner = Owner.of(instance);
+    if (release != null) {
+      InstanceObjectsApplier.ensure(client, applier, owner, spec,
+          view::current, journal);
+    }
+    EventRecorder events = new EventRecorder(client);
+    for (Step step : plan.steps()) {
+      applier.apply(step, owner, release, rollout.progressDeadlineSecondsOrDefault(), now);
+      EventRecorder.forStep(instance, step, now).ifPresent(events::emit);
+    }
+
+    stalledEvent(instance, plan, now).ifPresent(events::emit);
+    CkanInstanceStatus status = StatusReport.build(instance.getMetadata().getGeneration() == null ? 0
+        : instance.getMetadata().getGeneration(), observed, plan, instance.getStatus(), now);
+    return new Outcome(status, plan.requeueAfter());
+  }
+
+  /** A Warning when the instance becomes Stalled (not on every reconcile while it stays so). */
+  private static java.util.Optional<io.fabric8.kubernetes.api.model.Event> stalledEvent(CkanInstance instance,
+      Plan plan, Instant now) {
+    io.ckan.operator.plan.Condition stalled = plan.condition(io.ckan.operator.plan.Condition.STALLED);
+    boolean wasStalled = instance.getStatus() != null && instance.getStatus().conditions != null
+        && instance.getStatus().conditions.stream().anyMatch(c -> c.getType().equals(stalled.type())
+            && "True".equals(c.getStatus()) && stalled.reason().equals(c.getReason()));
+    if (!stalled.status() || wasStalled) {
+      return java.util.Optional.empty();
+    }
+    return java.util.Optional.of(EventRecorder.event(instance, "Warning", stalled.reason(), stalled.message(), now));
+  }
+
+  /** status_show of every revision that serves and is not judged yet (at most the warm ones: a handful). */
+  private Map<Integer, Verification.Result> verify(CkanInstance instance, ClusterObserver.Observed observed) {
+    Map<Integer, Verification.Result> results = new HashMap<>();
+    for (int n : Planner.toProbe(observed.revisions())) {
+      ObservedRevision r = observed.revisions().stream().filter(x -> x.number() == n).findFirst().orElseThrow();
+      // a Deployment without the operator's start command fails verification whatever CKAN answers: not probed
+      StatusShow answer = r.runtime().startedByOperator() ? probe.fetch(instance.getMetadata().getNamespace(),
+          Names.revision(instance.getMetadata().getName(), n)) : StatusShow.failed(StatusShow.Outcome.UNREACHABLE,
+          "not probed");
+      results.put(n, Verification.check(answer, r.version(), r.plugins(), r.runtime().startedByOperator()));
+    }
+    return results;
+  }
+
+}
