@@ -63,6 +63,11 @@ public record ObservedRevision(
         verdictReason, retryHandled, Runtime.NONE);
   }
 
+  /** Pieces a crashed prune left behind (a worker, a Service, a migration Job) without config or web Deployment. */
+  public boolean leftover() {
+    return !hasDeployment && !hasConfigMap;
+  }
+
   public boolean complete() {
     return hasDeployment && hasService && hasConfigMap;
   }

@@ -23,6 +23,20 @@ public record Plan(
 
   public record StateReport(RevisionState state, String reason) {}
 
+  /**
+   * This plan's report with nothing to write and Stalled with the given reason (something outside the plan, such as
+   * a name held by a foreign object, forbids every write).
+   */
+  public Plan stalledInstead(String reason, String message) {
+    List<Condition> replaced = new java.util.ArrayList<>();
+    replaced.add(new Condition(Condition.READY, false, reason, message));
+    replaced.add(new Condition(Condition.RECONCILING, false, reason, ""));
+    replaced.add(new Condition(Condition.STALLED, true, reason, message));
+    conditions.stream().filter(c -> !c.type().equals(Condition.READY) && !c.type().equals(Condition.RECONCILING)
+        && !c.type().equals(Condition.STALLED)).forEach(replaced::add);
+    return new Plan(List.of(), desiredRevision, List.copyOf(replaced), states, requeueAfter);
+  }
+
   public Condition condition(String type) {
     return conditions.stream().filter(c -> c.type().equals(type)).findFirst().orElseThrow();
   }

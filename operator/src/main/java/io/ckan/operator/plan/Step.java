@@ -54,14 +54,29 @@ public sealed interface Step {
    * Point the stable Service at {@code to}, recording the move in its history and, for a manual rollback, the request
    * it answers (one write).
    */
-  record MovePointer(int to, Integer from, List<HistoryEntry> history, String handledRollback) implements Step {
+  record MovePointer(int to, Integer from, List<HistoryEntry> history, String handledRollback,
+      String expectedVersion) implements Step {
+    public MovePointer(int to, Integer from, List<HistoryEntry> history, String handledRollback) {
+      this(to, from, history, handledRollback, null);
+    }
+
     public MovePointer(int to, Integer from, List<HistoryEntry> history) {
-      this(to, from, history, null);
+      this(to, from, history, null, null);
     }
   }
 
-  /** Remember a rollback request that needed no pointer move (it named the current revision). */
-  record RecordRollbackHandled(String request) implements Step {}
+  /**
+   * Remember a rollback request that needed no pointer move: it named the current revision, or it was refused
+   * ({@code rejection} says why), so it never fires later.
+   */
+  record RecordRollbackHandled(String request, String rejection) implements Step {
+    public RecordRollbackHandled(String request) {
+      this(request, null);
+    }
+  }
+
+  /** Point a hand-edited pointer selector back at the revision the operator's record names. */
+  record RepairPointer(int revision, String expectedVersion) implements Step {}
 
   /** Write the revision's verdict; on its Deployment, or on its ConfigMap while it has none (a failed build). */
   record RecordVerdict(int revision, Verdict verdict, String reason, ObjectKind on) implements Step {
@@ -77,6 +92,6 @@ public sealed interface Step {
     }
   }
 
-  /** Delete the revision's Deployment, Service and ConfigMap. */
+  /** Delete every object of the revision: worker and web Deployments, migration Job, Service, ConfigMap. */
   record Prune(int revision) implements Step {}
 }

@@ -14,6 +14,7 @@ import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentCondition;
 import io.fabric8.kubernetes.api.model.apps.DeploymentStatus;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -31,7 +32,18 @@ public final class ClusterObserver {
 
   public static Observed observe(String instance, Collection<Deployment> deployments, Collection<Service> services,
       Collection<ConfigMap> configMaps) {
+    return observe(instance, deployments, services, configMaps, List.of());
+  }
+
+  /** @param jobs the instance's Jobs: a migration Job alone still makes its revision known, so prune finds it */
+  public static Observed observe(String instance, Collection<Deployment> deployments, Collection<Service> services,
+      Collection<ConfigMap> configMaps, Collection<Job> jobs) {
     Map<Integer, Group> groups = new TreeMap<>();
+    for (Job job : jobs) {
+      if (Labels.MIGRATE.equals(labelsOf(job).get(Labels.COMPONENT))) {
+        revisionOf(job).ifPresent(n -> groups.computeIfAbsent(n, Group::new).migration = job);
+      }
+    }
     for (Deployment d : deployments) {
       boolean worker = Labels.WORKER.equals(labelsOf(d).get(Labels.COMPONENT));
       revisionOf(d).ifPresent(n -> {
@@ -47,7 +59,7 @@ public final class ClusterObserver {
     Optional<Pointer> pointer = Optional.empty();
     for (Service s : services) {
       if (Names.pointer(instance).equals(s.getMetadata().getName())) {
-        pointer = pointerOf(s);
+        pointer = pointerOf(instance, s);
       } else {
         revisionOf(s).ifPresent(n -> groups.computeIfAbsent(n, Group::new).service = s);
       }
@@ -75,17 +87,28 @@ public final class ClusterObserver {
     return n > 0 ? Optional.of(n) : Optional.empty();
   }
 
-  static Optional<Pointer> pointerOf(Service service) {
+  /**
+   * The pointer by the operator's own record (the last move in its history, written in the same request as the
+   * selector); the selector itself only when there is no history. A selector that differs from what the operator
+   * writes for that revision was edited by hand and is reported as not intact.
+   */
+  static Optional<Pointer> pointerOf(String instance, Service service) {
     Map<String, String> selector = service.getSpec() == null ? null : service.getSpec().getSelector();
-    Optional<Integer> revision = parsePositive(selector == null ? null : selector.get(Labels.REVISION));
+    Map<String, String> annotations = annotations(service);
+    List<HistoryEntry> history = history(annotations.get(Labels.HISTORY));
+    Optional<Integer> recorded = history.isEmpty() ? Optional.empty()
+        : Optional.ofNullable(history.get(history.size() - 1).to).filter(n -> n > 0);
+    Optional<Integer> revision = recorded.or(() -> parsePositive(selector == null ? null
+        : selector.get(Labels.REVISION)));
     if (revision.isEmpty()) {
       return Optional.empty();
     }
-    Map<String, String> annotations = annotations(service);
+    boolean intact = Labels.webSelector(instance, revision.get()).equals(selector);
     Integer previous = parsePositive(annotations.get(Labels.PREVIOUS_REVISION)).orElse(null);
     Instant switchedAt = parseInstant(annotations.get(Labels.SWITCHED_AT));
-    return Optional.of(new Pointer(revision.get(), previous, switchedAt, history(annotations.get(Labels.HISTORY)),
-        annotations.get(Labels.ROLLBACK_HANDLED)));
+    return Optional.of(new Pointer(revision.get(), previous, switchedAt, history,
+        annotations.get(Labels.ROLLBACK_HANDLED), annotations.get(Labels.ROLLBACK_REJECTED),
+        service.getMetadata().getResourceVersion(), intact));
   }
 
   private static List<HistoryEntry> history(String json) {
@@ -116,6 +139,7 @@ public final class ClusterObserver {
     final int number;
     Deployment deployment;
     Deployment worker;
+    Job migration;
     Service service;
     ConfigMap configMap;
 
@@ -124,7 +148,8 @@ public final class ClusterObserver {
     }
 
     ObservedRevision toRevision() {
-      HasMetadata anchor = deployment != null ? deployment : configMap != null ? configMap : service;
+      HasMetadata anchor = deployment != null ? deployment : configMap != null ? configMap
+          : service != null ? service : worker != null ? worker : migration;
       Map<String, String> a = annotations(anchor);
       int specReplicas = 0;
       int available = 0;

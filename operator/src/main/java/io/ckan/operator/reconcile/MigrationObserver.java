@@ -19,9 +19,10 @@ final class MigrationObserver {
   private MigrationObserver() {}
 
   /**
-   * @param migrated revisions whose heads are already recorded on their ConfigMap: their Jobs are not read again
+   * @param awaiting revisions waiting for their migration's result (no heads on record, no web Deployment): the
+   *                 Jobs of all others are not read, so old Jobs cost no pod reads
    */
-  static Map<Integer, ObservedMigration> migrations(Collection<Job> jobs, String instance, Set<Integer> migrated,
+  static Map<Integer, ObservedMigration> migrations(Collection<Job> jobs, String instance, Set<Integer> awaiting,
       Function<String, List<Pod>> podsOfJob) {
     Map<Integer, ObservedMigration> result = new HashMap<>();
     for (Job job : jobs) {
@@ -30,7 +31,7 @@ final class MigrationObserver {
         continue;
       }
       Optional<Integer> revision = ClusterObserver.revisionOf(job);
-      if (revision.isEmpty() || migrated.contains(revision.get())) {
+      if (revision.isEmpty() || !awaiting.contains(revision.get())) {
         continue;
       }
       JobState state = JobStates.of(job);

@@ -62,9 +62,11 @@ public final class Reconciliation {
   public Outcome run(CkanInstance instance, ClusterView view, KubernetesClient client) {
     Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
     String name = instance.getMetadata().getName();
-    ClusterObserver.Observed observed = ClusterObserver.observe(name,
-        view.deployments(), view.services(),
-        view.configMaps());
+    String uid = instance.getMetadata().getUid();
+    List<Job> migrationJobs = view.jobs().stream().filter(j -> Labels.MIGRATE.equals(label(j, Labels.COMPONENT))
+        && name.equals(label(j, Labels.INSTANCE)) && Owner.owns(uid, j)).toList();
+    ClusterObserver.Observed observed = ClusterObserver.observe(name, view.deployments(), view.services(),
+        view.configMaps(), migrationJobs);
     CkanInstanceSpec spec = instance.getSpec();
     ReleaseOutcome outcome = ReleaseFactory.from(spec, name);
     if (outcome instanceof ReleaseOutcome.Ready ready) {
@@ -93,9 +95,10 @@ public final class Reconciliation {
         .filter(j -> Labels.BUILD.equals(label(j, Labels.COMPONENT))).toList(), instance.getMetadata().getUid(),
         wantedImage, podsOfJob);
     Map<String, String> knownImages = BuildObserver.knownImages(view.namespaceDeployments());
-    Set<Integer> migrated = observed.revisions().stream().filter(r -> r.runtime().migrated())
-        .map(ObservedRevision::number).collect(Collectors.toSet());
-    Map<Integer, ObservedMigration> migrations = MigrationObserver.migrations(jobs, name, migrated, podsOfJob);
+    Set<Integer> awaiting = observed.revisions().stream().filter(r -> r.hasConfigMap() && !r.hasDeployment()
+        && !r.runtime().migrated() && !r.blocked()).map(ObservedRevision::number).collect(Collectors.toSet());
+    Map<Integer, ObservedMigration> migrations = MigrationObserver.migrations(migrationJobs, name, awaiting,
+        podsOfJob);
     Integer workerReplicas = spec == null || spec.workers == null ? null : spec.workers.replicasOrDefault();
     Plan plan = Planner.plan(new PlanInput(namespace, name, outcome, replicas, rollout, paused, observed.revisions(),
         observed.pointer(), verify(instance, observed), annotations.get(Labels.ROLLBACK_TO),
@@ -104,6 +107,20 @@ public final class Reconciliation {
     Release release = outcome instanceof ReleaseOutcome.Ready ready ? ready.release() : null;
     StepApplier applier = new StepApplier(client, view.listener(), journal);
     Owner owner = Owner.of(instance);
+    List<NameGuard.Wanted> wanted = new java.util.ArrayList<>(NameGuard.created(owner, plan.steps()));
+    if (release != null) {
+      for (HasMetadata object : InstanceObjectsApplier.desired(owner, spec)) {
+        HasMetadata current = view.current(object);
+        if (current == null || !NameGuard.mayWrite(owner, current)) {
+          wanted.add(new NameGuard.Wanted(object.getClass(), object.getMetadata().getName()));
+        }
+      }
+    }
+    Optional<String> conflict = NameGuard.conflict(client, owner, wanted);
+    if (conflict.isPresent()) {
+      plan = plan.stalledInstead(NameGuard.REASON, conflict.get());
+      release = null;
+    }
     if (release != null) {
       InstanceObjectsApplier.ensure(client, applier, owner, spec,
           view::current, journal);

@@ -116,9 +116,23 @@ public final class StepApplier {
     } else if (step instanceof Step.RecordRollbackHandled r) {
       Map<String, Object> annotations = new LinkedHashMap<>();
       annotations.put(Labels.ROLLBACK_HANDLED, r.request());
+      annotations.put(Labels.ROLLBACK_REJECTED, r.rejection()); // null removes an older request's note
       listener.updated(client.services().inNamespace(owner.namespace()).withName(Names.pointer(owner.name()))
           .patch(MERGE, json(Map.of("metadata", Map.of("annotations", annotations)))));
-      note(owner, "rollback request '" + r.request() + "' handled (already on that revision or failed)");
+      note(owner, "rollback request '" + r.request() + "' handled (" + (r.rejection() != null ? "refused"
+          : "already on that revision or failed") + ")");
+    } else if (step instanceof Step.RepairPointer r) {
+      Service desired = PointerService.build(owner, r.revision(), Map.of());
+      // a JSON patch replaces the selector whole (a merge patch would keep keys added by hand); the test op makes
+      // it conditional on the version the plan was made from
+      java.util.List<Map<String, Object>> ops = new java.util.ArrayList<>();
+      if (r.expectedVersion() != null) {
+        ops.add(Map.of("op", "test", "path", "/metadata/resourceVersion", "value", r.expectedVersion()));
+      }
+      ops.add(Map.of("op", "replace", "path", "/spec/selector", "value", desired.getSpec().getSelector()));
+      listener.updated(client.services().inNamespace(owner.namespace()).withName(desired.getMetadata().getName())
+          .patch(PatchContext.of(PatchType.JSON), Serialization.asJson(ops)));
+      note(owner, "pointer selector repaired: revision " + r.revision() + " (it was edited by hand)");
     } else if (step instanceof Step.RecordVerdict v) {
       Map<String, String> annotations = new LinkedHashMap<>();
       annotations.put(Labels.VERDICT, v.verdict().value());
@@ -163,7 +177,11 @@ public final class StepApplier {
         : release.image()) + ")");
   }
 
-  /** Creates the object, tolerating "already exists", and tells the caches. */
+  /**
+   * Creates the object, tolerating "already exists" when the existing one is ours (a previous run died after the
+   * write), and tells the caches. One that is not ours stops the reconcile (the plan's {@link NameGuard} check
+   * normally finds it before anything is written; this catches one created in between).
+   */
   void create(HasMetadata object) {
     try {
       listener.created(client.resource(object).create());
@@ -171,8 +189,20 @@ public final class StepApplier {
       if (e.getCode() != 409) {
         throw e;
       }
+      HasMetadata existing = client.resource(object).get();
+      Owner owner = ownerOf(object);
+      if (existing != null && owner != null && !NameGuard.mayWrite(owner, existing)) {
+        throw new IllegalStateException(NameGuard.describe(owner, existing), e);
+      }
       LOG.debug("{} {} already exists", object.getKind(), object.getMetadata().getName());
     }
+  }
+
+  /** The instance an object is made for (its controller reference), or null for one without (shared builds). */
+  private static Owner ownerOf(HasMetadata object) {
+    return object.getMetadata().getOwnerReferences() == null ? null : object.getMetadata().getOwnerReferences()
+        .stream().filter(r -> Boolean.TRUE.equals(r.getController()) && "CkanInstance".equals(r.getKind()))
+        .findFirst().map(r -> new Owner(r.getName(), object.getMetadata().getNamespace(), r.getUid())).orElse(null);
   }
 
   private void patchAnchor(Owner owner, int revision, Step.ObjectKind on, Map<String, Object> patch) {
@@ -234,18 +264,19 @@ public final class StepApplier {
       annotations.put(Labels.ROLLBACK_HANDLED, m.handledRollback());
     }
     Service desired = PointerService.build(owner, m.to(), annotations);
-    Service existing = client.services().inNamespace(owner.namespace()).withName(desired.getMetadata().getName()).get();
-    if (existing == null) {
-      create(desired);
+    if (m.expectedVersion() == null) {
+      create(desired); // no pointer was observed: a Service of that name held by anything else is a NameConflict
     } else {
       Map<String, Object> meta = new LinkedHashMap<>();
-      meta.put("resourceVersion", existing.getMetadata().getResourceVersion());
+      // the version the plan was made from: if the Service changed since, the write is refused and replanned
+      meta.put("resourceVersion", m.expectedVersion());
       Map<String, Object> metaAnnotations = new LinkedHashMap<>(annotations);
       if (m.from() == null) {
         metaAnnotations.put(Labels.PREVIOUS_REVISION, null);
       }
       meta.put("annotations", metaAnnotations);
-      Map<String, Object> patch = Map.of("metadata", meta, "spec", Map.of("selector", desired.getSpec().getSelector()));
+      Map<String, Object> patch = Map.of("metadata", meta, "spec", Map.of("selector",
+          desired.getSpec().getSelector()));
       listener.updated(client.services().inNamespace(owner.namespace()).withName(desired.getMetadata().getName())
           .patch(MERGE, json(patch)));
     }
@@ -265,11 +296,19 @@ public final class StepApplier {
 
   private static final com.fasterxml.jackson.databind.ObjectMapper NULLS = new com.fasterxml.jackson.databind.ObjectMapper();
 
+  /**
+   * Deletes every object of the revision, the config snapshot last: until it goes, the revision is still observed
+   * (with whatever pieces are left) and the next plan prunes the rest.
+   */
   private void prune(Owner owner, int revision) {
     String name = Names.revision(owner.name(), revision);
-    client.apps().deployments().inNamespace(owner.namespace()).withName(name).delete();
-    client.services().inNamespace(owner.namespace()).withName(name).delete();
-    client.configMaps().inNamespace(owner.namespace()).withName(name).delete();
+    String ns = owner.namespace();
+    client.apps().deployments().inNamespace(ns).withName(WorkerObjects.name(owner.name(), revision)).delete();
+    client.batch().v1().jobs().inNamespace(ns).withName(MigrationObjects.name(owner.name(), revision))
+        .withPropagationPolicy(io.fabric8.kubernetes.api.model.DeletionPropagation.BACKGROUND).delete();
+    client.apps().deployments().inNamespace(ns).withName(name).delete();
+    client.services().inNamespace(ns).withName(name).delete();
+    client.configMaps().inNamespace(ns).withName(name).delete();
     note(owner, "pruned revision " + revision);
   }
 

@@ -62,6 +62,8 @@ public final class Labels {
   public static final String HISTORY = "ckan.io/history";
   /** The last `ckan.io/rollback-to` request acted on; written with the pointer move it caused. */
   public static final String ROLLBACK_HANDLED = "ckan.io/rollback-handled";
+  /** Why the handled rollback request was refused (absent when it was acted on). */
+  public static final String ROLLBACK_REJECTED = "ckan.io/rollback-rejected";
 
   // annotations a person puts on the CkanInstance (never edited or removed by the operator)
   public static final String ROLLBACK_TO = "ckan.io/rollback-to";

@@ -236,8 +236,7 @@ class CkanRuntimeIntegrationTest extends IntegrationTest {
     String all = json + String.join("\n", h.journal);
     values.values().forEach(v -> assertFalse(all.contains(v.replace("string:", "")), "a generated value leaked"));
 
-    h.client.resources(io.ckan.operator.api.CkanInstance.class).inNamespace(OperatorHarness.NS).withName("portal")
-        .delete();
+    h.deleteWithGarbageCollection("portal");
     h.apply(OperatorHarness.instance("portal", spec));
     h.awaitCondition("portal", "Ready", "True", T);
     var again = h.client.secrets().inNamespace(OperatorHarness.NS).withName("portal-keys").get();

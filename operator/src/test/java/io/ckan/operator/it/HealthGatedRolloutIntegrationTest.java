@@ -207,18 +207,19 @@ class HealthGatedRolloutIntegrationTest extends IntegrationTest {
   }
 
   @Test
-  void rollbackToAnUnknownRevisionChangesNothing() {
+  void rollbackToAnUnknownRevisionChangesNothingButIsRecordedAsHandled() {
     h = new OperatorHarness(fast());
     h.apply(OperatorHarness.instance("portal", spec("2.11.5", 1)));
     h.awaitReady("portal", 1, T);
-    String before = h.client.services().inNamespace(OperatorHarness.NS).withName("portal").get().getMetadata()
-        .getResourceVersion();
+    var before = h.client.services().inNamespace(OperatorHarness.NS).withName("portal").get().getSpec();
     h.annotate("portal", Labels.ROLLBACK_TO, "7");
     h.watchUntil(T, () -> { }, x -> "RollbackRejected".equals(
         x.condition("portal", "RolledBack") == null ? null : x.condition("portal", "RolledBack").getReason()));
     assertTrue(h.condition("portal", "RolledBack").getMessage().contains("revision 7 is not retained"));
-    assertEquals(before, h.client.services().inNamespace(OperatorHarness.NS).withName("portal").get().getMetadata()
-        .getResourceVersion(), "the pointer Service was not written");
+    var after = h.client.services().inNamespace(OperatorHarness.NS).withName("portal").get();
+    assertEquals(before, after.getSpec(), "the pointer did not move");
+    assertEquals("7", after.getMetadata().getAnnotations().get(Labels.ROLLBACK_HANDLED),
+        "refused, and on record so it never fires later");
     assertTrue(h.conditionIs("portal", "Ready", "True"));
   }
 

@@ -137,6 +137,25 @@ public final class OperatorHarness implements AutoCloseable {
     return client.resource(ci).createOr(existing -> existing.update());
   }
 
+  /**
+   * Deletes the instance and then what the API server's garbage collector would: every object whose controller
+   * reference names the instance's uid (the mock server has no garbage collector).
+   */
+  public void deleteWithGarbageCollection(String name) {
+    String uid = cr(name).get().getMetadata().getUid();
+    cr(name).delete();
+    java.util.List<io.fabric8.kubernetes.api.model.HasMetadata> owned = new java.util.ArrayList<>();
+    owned.addAll(client.apps().deployments().inNamespace(NS).list().getItems());
+    owned.addAll(client.services().inNamespace(NS).list().getItems());
+    owned.addAll(client.configMaps().inNamespace(NS).list().getItems());
+    owned.addAll(client.batch().v1().jobs().inNamespace(NS).list().getItems());
+    owned.addAll(client.persistentVolumeClaims().inNamespace(NS).list().getItems());
+    owned.addAll(client.network().v1().ingresses().inNamespace(NS).list().getItems());
+    owned.stream().filter(o -> o.getMetadata().getOwnerReferences() != null && o.getMetadata().getOwnerReferences()
+        .stream().anyMatch(r -> uid.equals(r.getUid()) && Boolean.TRUE.equals(r.getController())))
+        .forEach(o -> client.resource(o).delete());
+  }
+
   public CkanInstance edit(String name, Consumer<CkanInstanceSpec> change) {
     return retryOnConflict(() -> cr(name).edit(ci -> {
       change.accept(ci.getSpec());

@@ -175,10 +175,10 @@ class RevertAndRollbackPlannerTest {
   }
 
   @Test
-  void unknownRevisionIsRejectedAndNothingChanges() {
+  void unknownRevisionIsRejectedRecordedAsHandledAndNothingElseChanges() {
     List<ObservedRevision> revs = List.of(withVerdict(rev(2, R.fingerprint(), 2, 2), Verdict.STABLE, "Verified"));
     Plan p = plan(revs, pointer(2, null, NOW.minusSeconds(600)), "9");
-    assertTrue(p.steps().isEmpty(), p.steps().toString());
+    assertOnlyRecordedAsRefused(p, "9");
     assertEquals("RollbackRejected", p.condition(Condition.ROLLED_BACK).reason());
     assertTrue(p.condition(Condition.ROLLED_BACK).message().contains("revision 9 is not retained (retained: r2)"));
     assertTrue(p.condition(Condition.READY).status(), "the instance itself is fine");
@@ -188,7 +188,7 @@ class RevertAndRollbackPlannerTest {
   void malformedRequestIsRejected() {
     List<ObservedRevision> revs = List.of(withVerdict(rev(2, R.fingerprint(), 2, 2), Verdict.STABLE, "Verified"));
     Plan p = plan(revs, pointer(2, null, NOW.minusSeconds(600)), "two; rm -rf /");
-    assertTrue(p.steps().isEmpty());
+    assertOnlyRecordedAsRefused(p, "two; rm -rf /");
     assertEquals("RollbackRejected", p.condition(Condition.ROLLED_BACK).reason());
   }
 
@@ -204,8 +204,14 @@ class RevertAndRollbackPlannerTest {
     List<ObservedRevision> revs = List.of(withVerdict(rev(1, MID, 0, 0), Verdict.FAILED, "VerificationFailed: x"),
         withVerdict(rev(2, R.fingerprint(), 2, 2), Verdict.STABLE, "Verified"));
     Plan p = plan(revs, pointer(2, null, NOW.minusSeconds(600)), "1");
-    assertTrue(p.steps().isEmpty());
+    assertOnlyRecordedAsRefused(p, "1");
     assertTrue(p.condition(Condition.ROLLED_BACK).message().contains("cannot take traffic"));
+  }
+
+  /** A refused request is put on record at once (finding 3: otherwise it fires after a later upgrade). */
+  private static void assertOnlyRecordedAsRefused(Plan p, String raw) {
+    assertEquals(List.of(new Step.RecordRollbackHandled(raw, p.condition(Condition.ROLLED_BACK).message())),
+        p.steps());
   }
 
   // ---- retry requests -----------------------------------------------------------------------------------------
