@@ -127,4 +127,24 @@ class AdversarialFindingsIntegrationTest extends IntegrationTest {
     assertEquals(List.of("Deploy"), h.cr("portal").get().getStatus().history.stream().map(e -> e.type).toList(),
         "a repair is not a move");
   }
+
+  @Test
+  void anApiServerErrorBecomesAConditionAndAnEventThenClears() {
+    h = new OperatorHarness(Scenario.create().timeScale(0.05));
+    h.cluster.server().expect().post().withPath("/apis/apps/v1/namespaces/" + OperatorHarness.NS + "/deployments")
+        .andReturn(500, new io.fabric8.kubernetes.api.model.StatusBuilder().withCode(500).withStatus("Failure")
+            .withMessage("etcdserver: request timed out").build()).times(2);
+    h.apply(OperatorHarness.instance("portal", spec("2.11.5")));
+    java.util.concurrent.atomic.AtomicBoolean sawError = new java.util.concurrent.atomic.AtomicBoolean();
+    h.watchUntil(T, () -> {
+      var ready = h.condition("portal", "Ready");
+      if (ready != null && "ReconcileError".equals(ready.getReason())) {
+        assertTrue(ready.getMessage().contains("etcdserver: request timed out"), ready.getMessage());
+        sawError.set(true);
+      }
+    }, x -> x.conditionIs("portal", "Ready", "True"));
+    assertTrue(sawError.get(), "the error was reported in status while it lasted");
+    assertTrue(h.client.v1().events().inNamespace(OperatorHarness.NS).list().getItems().stream()
+        .anyMatch(e -> "ReconcileError".equals(e.getReason())));
+  }
 }
