@@ -19,6 +19,15 @@ public class StorageSpec {
   @JsonPropertyDescription("ReadWriteMany (default; needed with more than one replica) or ReadWriteOnce.")
   public AccessMode accessMode;
 
+  @JsonPropertyDescription("Delete the uploads PVC together with the CkanInstance (an owner reference). Default false: "
+      + "the PVC outlives the instance (and a rename or an Argo CD prune); delete it with kubectl. Applies when the "
+      + "PVC is created: an existing one is reused as it is.")
+  public Boolean deleteWithInstance;
+
+  public boolean deleteWithInstanceOrDefault() {
+    return Boolean.TRUE.equals(deleteWithInstance);
+  }
+
   public enum AccessMode {
     ReadWriteMany,
     ReadWriteOnce

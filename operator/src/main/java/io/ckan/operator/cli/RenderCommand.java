@@ -1,21 +1,17 @@
 package io.ckan.operator.cli;
 
 import io.ckan.operator.api.CkanInstance;
+import io.ckan.operator.api.CkanInstanceSpec;
 import io.ckan.operator.api.RolloutSpec;
-import io.ckan.operator.release.Dockerfile;
-import io.ckan.operator.release.ImageBuild;
-import io.ckan.operator.release.ImageTag;
 import io.ckan.operator.release.Release;
 import io.ckan.operator.release.ReleaseFactory;
 import io.ckan.operator.release.ReleaseOutcome;
-import io.ckan.operator.resources.BuildObjects;
-import io.ckan.operator.resources.GeneratedSecrets;
+import io.ckan.operator.resources.DesiredState;
 import io.ckan.operator.resources.Names;
 import io.ckan.operator.resources.Owner;
-import io.ckan.operator.resources.PointerService;
-import io.ckan.operator.resources.RevisionObjects;
+import io.ckan.operator.resources.WorkerObjects;
 import io.fabric8.kubernetes.api.model.HasMetadata;
-import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import java.io.InputStream;
 import java.io.PrintStream;
@@ -23,11 +19,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 
 /**
  * {@code render -f cr.yaml}: prints, offline, the objects the operator creates for a spec as revision N (default 1),
- * so a GitOps pipeline can review a change before merging it. Exit 0 on success, 1 for an invalid or blocked spec
+ * so a GitOps pipeline can review a change before merging it: the whole {@link DesiredState} (revision N's objects,
+ * its image build when the operator builds it, the pointer Service selecting N, the Ingress, the uploads PVC and the
+ * managed services), in creation order. The generated Secrets are printed as comments with placeholder values, so
+ * applying the output never creates a Secret with a known value. Values only the cluster knows are placeholders: the
+ * owner's uid, a built image's digest and the commits its git refs resolve to. Exit 0 on success, 1 for an invalid or blocked spec
  * (message names the field), 2 for usage errors.
  */
 final class RenderCommand {
@@ -35,6 +34,8 @@ final class RenderCommand {
 
   /** Placeholder for the owner's uid, which only the API server assigns. */
   static final String UID_PLACEHOLDER = "00000000-0000-0000-0000-000000000000";
+  /** Generated Secrets are printed as comments with this prefix: applying the output never creates them. */
+  static final String SECRET_PREFIX = "#   ";
 
   static int render(String[] args, PrintStream out, PrintStream err) throws Exception {
     Path file = null;
@@ -78,40 +79,36 @@ final class RenderCommand {
     Release release = ((ReleaseOutcome.Ready) outcome).release();
     String namespace = instance.getMetadata().getNamespace() == null ? "default" : instance.getMetadata().getNamespace();
     Owner owner = new Owner(instance.getMetadata().getName(), namespace, UID_PLACEHOLDER);
-    RolloutSpec rollout = instance.getSpec().rollout == null ? new RolloutSpec() : instance.getSpec().rollout;
-    int replicas = instance.getSpec().replicas == null ? 1 : instance.getSpec().replicas;
+    CkanInstanceSpec spec = instance.getSpec();
+    RolloutSpec rollout = spec.rollout == null ? new RolloutSpec() : spec.rollout;
+    int replicas = spec.replicas == null ? 1 : spec.replicas;
+    DesiredState.BuiltImage built = release.build() == null ? null : DesiredState.BuiltImage.pending(release);
+    List<HasMetadata> objects = new ArrayList<>(DesiredState.revision(owner, revision, release, replicas,
+        rollout.progressDeadlineSecondsOrDefault(), built));
+    DesiredState.Instance whole = DesiredState.instance(owner, spec);
+    objects.add(whole.pointer(revision));
+    objects.addAll(whole.objects());
+
     out.println("# ckan-operator render: revision " + revision + " of " + namespace + "/" + owner.name());
-    List<HasMetadata> objects = new ArrayList<>();
-    if (release.build() != null) {
-      ImageBuild build = release.build();
-      String name = Names.build(release.imageFingerprint());
-      out.println("# image: built in the cluster by job/" + name + " and pushed as " + build.tag()
-          + "; the Deployment runs the pushed digest");
-      objects.add(BuildObjects.dockerfile(owner, name, Dockerfile.render(build.baseImage(), build.ckanVersion(),
-          build.extensions()), release.imageFingerprint()));
-      objects.add(BuildObjects.job(owner, name, new BuildObjects.BuildRequest(release.imageFingerprint(), build.tag(),
-          build.extensions(), build.spec().builderOrDefault(), build.spec().pushSecret,
-          build.spec().timeoutSecondsOrDefault())));
-      release = release.withImage(ImageTag.repository(build.tag()) + "@sha256:<digest pushed by job/" + name + ">");
+    if (built != null) {
+      out.println("# image: built in the cluster by job/" + Names.build(release.imageFingerprint()) + " and pushed as "
+          + release.build().tag() + "; the Deployments run the pushed digest");
     } else {
       out.println("# image " + release.image() + (release.imagePinned() ? "" : " (NOT pinned by digest)"));
     }
     out.println("# fingerprint " + release.fingerprint() + ", plugins: " + String.join(" ", release.plugins()));
-    for (String generated : GeneratedSecrets.needed(instance.getSpec(), owner.name())) {
-      out.println("# Secret " + generated + ": created once by the operator with random values when it does not "
-          + "exist (never overwritten, kept when the instance is deleted); not printed here");
+    if (spec.workers != null) {
+      out.println("# worker Deployment " + WorkerObjects.name(owner.name(), revision) + " is created with 0 replicas "
+          + "and scaled to " + spec.workers.replicasOrDefault() + " when the revision takes traffic");
     }
-    objects.addAll(List.of(
-        RevisionObjects.configMap(owner, revision, release),
-        RevisionObjects.migration(owner, revision, release),
-        RevisionObjects.service(owner, revision, release),
-        RevisionObjects.deployment(owner, revision, release, replicas, rollout.progressDeadlineSecondsOrDefault())));
-    Deployment worker = RevisionObjects.worker(owner, revision, release, instance.getSpec().workers == null ? 0
-        : instance.getSpec().workers.replicasOrDefault());
-    if (worker != null) {
-      objects.add(worker);
+    for (Secret secret : whole.generatedSecrets()) {
+      out.println("# Secret " + secret.getMetadata().getName() + ": created once by the operator with random values "
+          + "when it does not exist (never overwritten, kept when the instance is deleted); shown commented out, "
+          + DesiredState.RANDOM_PLACEHOLDER + " for each random value:");
+      for (String line : Serialization.asYaml(secret).split("\n")) {
+        out.println(SECRET_PREFIX + line);
+      }
     }
-    objects.add(PointerService.build(owner, revision, Map.of()));
     for (HasMetadata object : objects) {
       out.print(Serialization.asYaml(object));
     }

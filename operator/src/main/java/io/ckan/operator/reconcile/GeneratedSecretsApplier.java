@@ -1,7 +1,10 @@
 package io.ckan.operator.reconcile;
 
 import io.ckan.operator.api.CkanInstanceSpec;
+import io.ckan.operator.resources.DesiredState;
 import io.ckan.operator.resources.GeneratedSecrets;
+import io.ckan.operator.resources.Owner;
+import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.security.SecureRandom;
@@ -27,13 +30,14 @@ final class GeneratedSecretsApplier {
 
   static void ensure(KubernetesClient client, String namespace, String instance, CkanInstanceSpec spec,
       Consumer<String> journal) {
-    for (String name : GeneratedSecrets.needed(spec, instance)) {
+    for (Secret secret : DesiredState.generatedSecrets(new Owner(instance, namespace, null), spec,
+        GeneratedSecretsApplier::token)) {
+      String name = secret.getMetadata().getName();
       if (client.secrets().inNamespace(namespace).withName(name).get() != null) {
         continue;
       }
       try {
-        client.secrets().inNamespace(namespace)
-            .resource(GeneratedSecrets.secret(instance, namespace, name, GeneratedSecretsApplier::token)).create();
+        client.secrets().inNamespace(namespace).resource(secret).create();
         journal.accept(namespace + "/" + instance + ": generated Secret " + name);
       } catch (KubernetesClientException e) {
         if (e.getCode() != 409) {

@@ -1,14 +1,12 @@
 package io.ckan.operator.reconcile;
 
 import io.ckan.operator.api.CkanInstanceSpec;
-import io.ckan.operator.resources.InstanceObjects;
-import io.ckan.operator.resources.ManagedServices;
+import io.ckan.operator.resources.DesiredState;
 import io.ckan.operator.resources.Owner;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.function.Consumer;
@@ -16,24 +14,16 @@ import java.util.function.UnaryOperator;
 
 /**
  * Objects of the instance rather than of a revision: the Ingress to the pointer Service, the uploads volume and the
- * opt-in managed services. Created when missing; the Ingress follows spec changes. They are never deleted here:
- * they belong to the instance (owner references) and go with it.
+ * opt-in managed services. Created when missing; the Ingress follows spec changes; an existing uploads PVC is reused
+ * as it is (never written). They are never deleted here: they belong to the instance (owner references) and go with
+ * it, except the uploads PVC, which outlives the instance unless {@code spec.storage.deleteWithInstance}.
  */
 final class InstanceObjectsApplier {
   private InstanceObjectsApplier() {}
 
+  /** The instance's objects of the desired state; the pointer Service is created by the first pointer move. */
   static List<HasMetadata> desired(Owner owner, CkanInstanceSpec spec) {
-    List<HasMetadata> objects = new ArrayList<>();
-    if (spec.services != null && spec.services.managedOrDefault()) {
-      objects.addAll(ManagedServices.objects(owner, spec.version));
-    }
-    if (spec.storage != null) {
-      objects.add(InstanceObjects.storage(owner, spec.storage));
-    }
-    if (spec.ingress != null) {
-      objects.add(InstanceObjects.ingress(owner, spec.ingress));
-    }
-    return objects;
+    return DesiredState.instance(owner, spec).objects();
   }
 
   /**

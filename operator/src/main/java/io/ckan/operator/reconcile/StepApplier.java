@@ -1,20 +1,21 @@
 package io.ckan.operator.reconcile;
 
 import io.ckan.operator.plan.Step;
-import io.ckan.operator.release.Dockerfile;
 import io.ckan.operator.release.ImageBuild;
 import io.ckan.operator.release.Release;
 import io.ckan.operator.resources.BuildObjects;
+import io.ckan.operator.resources.DesiredState;
 import io.ckan.operator.resources.MigrationObjects;
 import io.ckan.operator.resources.WorkerObjects;
 import io.ckan.operator.resources.Labels;
 import io.ckan.operator.resources.Names;
 import io.ckan.operator.resources.Owner;
 import io.ckan.operator.resources.PointerService;
-import io.ckan.operator.resources.RevisionObjects;
+import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
@@ -68,8 +69,9 @@ public final class StepApplier {
       patchDeployment(owner, s.revision(), Map.of("spec", Map.of("replicas", s.replicas())));
       note(owner, "scaled revision " + s.revision() + " to " + s.replicas() + " (" + s.why() + ")");
     } else if (step instanceof Step.StartMigration m) {
-      Release running = m.built() == null ? release : release.withImage(m.built().image());
-      create(RevisionObjects.migration(owner, m.revision(), running));
+      // replicas do not reach the migration Job
+      create(DesiredState.pick(DesiredState.revision(owner, m.revision(), release, 0, progressDeadlineSeconds,
+          built(m.built())), Job.class, MigrationObjects.name(owner.name(), m.revision())));
       note(owner, "migration " + MigrationObjects.name(owner.name(), m.revision()) + " started (ckan db upgrade)");
     } else if (step instanceof Step.RecordMigration r) {
       Map<String, Object> annotations = new LinkedHashMap<>();
@@ -153,28 +155,29 @@ public final class StepApplier {
       throw new IllegalStateException("cannot create revision " + c.revision() + " without a release");
     }
     Release release = c.built() == null ? spec : spec.withImage(c.built().image());
+    java.util.List<HasMetadata> desired = DesiredState.revision(owner, c.revision(), spec, c.replicas(),
+        progressDeadlineSeconds, built(c.built()));
+    String name = Names.revision(owner.name(), c.revision());
     // ConfigMap and Service first: the Deployment is the revision's anchor and needs its config to start.
     if (c.missing().contains(Step.ObjectKind.CONFIG_MAP)) {
-      create(RevisionObjects.configMap(owner, c.revision(), release));
+      create(DesiredState.pick(desired, ConfigMap.class, name));
     }
     if (c.missing().contains(Step.ObjectKind.SERVICE)) {
-      create(RevisionObjects.service(owner, c.revision(), release));
+      create(DesiredState.pick(desired, Service.class, name));
     }
     if (c.missing().contains(Step.ObjectKind.DEPLOYMENT)) {
-      Deployment deployment = RevisionObjects.deployment(owner, c.revision(), release, c.replicas(),
-          progressDeadlineSeconds);
-      if (c.built() != null && !c.built().commits().isEmpty()) {
-        deployment.getMetadata().getAnnotations().put(Labels.RESOLVED_COMMITS,
-            Serialization.asJson(new java.util.TreeMap<>(c.built().commits())));
-      }
-      create(deployment);
+      create(DesiredState.pick(desired, Deployment.class, name));
     }
     if (c.missing().contains(Step.ObjectKind.WORKER)) {
-      create(RevisionObjects.worker(owner, c.revision(), release, 0));
+      create(DesiredState.pick(desired, Deployment.class, WorkerObjects.name(owner.name(), c.revision())));
     }
     note(owner, "created revision " + c.revision() + " " + c.missing() + " (" + release.shortFingerprint() + ", "
         + release.version() + ", " + (release.image() == null ? "image " + release.build().tag() + " building"
         : release.image()) + ")");
+  }
+
+  private static DesiredState.BuiltImage built(Step.BuiltImage built) {
+    return built == null ? null : new DesiredState.BuiltImage(built.image(), built.commits());
   }
 
   /**
@@ -217,11 +220,9 @@ public final class StepApplier {
   private void startBuild(Owner owner, Release release, String imageFingerprint) {
     ImageBuild build = release.build();
     String name = Names.build(imageFingerprint);
-    String dockerfile = Dockerfile.render(build.baseImage(), build.ckanVersion(), build.extensions());
-    create(BuildObjects.dockerfile(owner, name, dockerfile, imageFingerprint));
-    create(BuildObjects.job(owner, name, new BuildObjects.BuildRequest(imageFingerprint, build.tag(),
-        build.extensions(), build.spec().builderOrDefault(), build.spec().pushSecret,
-        build.spec().timeoutSecondsOrDefault())));
+    java.util.List<HasMetadata> desired = DesiredState.build(owner, release);
+    create(DesiredState.pick(desired, ConfigMap.class, name));
+    create(DesiredState.pick(desired, Job.class, name));
     note(owner, "build " + name + " started: image " + build.tag() + " (" + build.spec().builderOrDefault() + ")");
   }
 

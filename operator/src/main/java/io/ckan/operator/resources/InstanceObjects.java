@@ -2,6 +2,7 @@ package io.ckan.operator.resources;
 
 import io.ckan.operator.api.IngressSpec;
 import io.ckan.operator.api.StorageSpec;
+import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaimBuilder;
 import io.fabric8.kubernetes.api.model.Quantity;
@@ -11,6 +12,7 @@ import io.fabric8.kubernetes.api.model.VolumeMount;
 import io.fabric8.kubernetes.api.model.VolumeMountBuilder;
 import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
 import io.fabric8.kubernetes.api.model.networking.v1.IngressBuilder;
+import java.util.ArrayList;
 import java.util.Map;
 
 /** Pure: objects of the instance as a whole, shared by all revisions: the Ingress and the uploads PVC. */
@@ -20,6 +22,8 @@ public final class InstanceObjects {
   public static final String INGRESS = "ingress";
   public static final String STORAGE = "storage";
   public static final String STORAGE_VOLUME = "storage";
+  /** On the uploads PVC: it is kept when the instance is deleted (kubectl delete pvc to remove it). */
+  public static final String OUTLIVES_INSTANCE = "ckan.io/outlives-instance";
 
   public static String storageName(String instance) {
     return instance + "-storage";
@@ -55,11 +59,23 @@ public final class InstanceObjects {
     return ingress.build();
   }
 
-  /** PVC {@code <instance>-storage} for uploads; ReadWriteMany unless the spec says otherwise. */
+  /**
+   * PVC {@code <instance>-storage} for uploads; ReadWriteMany unless the spec says otherwise. The uploads are data,
+   * not release machinery: by default the claim has no owner reference, so deleting or renaming the instance (or an
+   * Argo CD prune) leaves it, and a re-created instance of the same name reuses it. It is labelled with the instance
+   * and annotated {@value #OUTLIVES_INSTANCE}. {@code spec.storage.deleteWithInstance: true} makes the instance its
+   * owner instead (the garbage collector deletes it with the instance).
+   */
   public static PersistentVolumeClaim storage(Owner owner, StorageSpec spec) {
     StorageSpec.AccessMode mode = spec.accessMode == null ? StorageSpec.AccessMode.ReadWriteMany : spec.accessMode;
+    boolean owned = spec.deleteWithInstanceOrDefault();
+    ObjectMeta meta = owner.meta(storageName(owner.name()), Labels.instance(owner.name(), STORAGE),
+        owned ? Map.of() : Map.of(OUTLIVES_INSTANCE, "true"));
+    if (!owned) {
+      meta.setOwnerReferences(new ArrayList<>());
+    }
     return new PersistentVolumeClaimBuilder()
-        .withMetadata(owner.meta(storageName(owner.name()), Labels.instance(owner.name(), STORAGE), Map.of()))
+        .withMetadata(meta)
         .withNewSpec()
           .withAccessModes(mode.name())
           .withStorageClassName(spec.storageClassName)

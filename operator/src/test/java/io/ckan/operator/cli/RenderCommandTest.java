@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import java.io.ByteArrayOutputStream;
@@ -28,8 +29,10 @@ class RenderCommandTest {
   void rendersTheRevisionObjectsOfAnExample() throws Exception {
     assertEquals(0, render("render", "-f", "../examples/prebuilt-image.yaml", "--revision", "3"));
     List<HasMetadata> objects = Serialization.unmarshal(out.toString(StandardCharsets.UTF_8));
-    assertEquals(List.of("ConfigMap/portal-r3", "Job/portal-r3-migrate", "Service/portal-r3", "Deployment/portal-r3",
-        "Service/portal"), objects.stream().map(o -> o.getKind() + "/" + o.getMetadata().getName()).toList());
+    assertEquals(List.of("ConfigMap/portal-r3", "Service/portal-r3", "Job/portal-r3-migrate", "Deployment/portal-r3",
+        "Service/portal", "ConfigMap/portal-db-init", "Deployment/portal-db", "Service/portal-db",
+        "Deployment/portal-solr", "Service/portal-solr", "Deployment/portal-redis", "Service/portal-redis"),
+        objects.stream().map(o -> o.getKind() + "/" + o.getMetadata().getName()).toList());
     Deployment d = (Deployment) objects.get(3);
     String image = d.getSpec().getTemplate().getSpec().getContainers().get(0).getImage();
     assertTrue(image.contains("@sha256:"), image);
@@ -66,8 +69,44 @@ class RenderCommandTest {
     assertTrue(text.contains("ckanext-harvest"), text);
     assertEquals("Job", objects.get(1).getKind());
     Deployment d = (Deployment) objects.get(5);
+    assertEquals("portal-r1", d.getMetadata().getName());
     assertTrue(d.getSpec().getTemplate().getSpec().getContainers().get(0).getImage()
         .startsWith("registry.example.org/ckan/portal@sha256:<digest pushed by job/ckan-build-"));
+  }
+
+  /** Workers, Ingress and the uploads PVC are part of what render prints (they used to be left out). */
+  @Test
+  void productionShowsWorkersIngressAndTheKeptUploadsClaim() throws Exception {
+    assertEquals(0, render("render", "-f", "../examples/production.yaml"), err.toString(StandardCharsets.UTF_8));
+    String text = out.toString(StandardCharsets.UTF_8);
+    List<HasMetadata> objects = Serialization.unmarshal(text);
+    List<String> names = objects.stream().map(o -> o.getKind() + "/" + o.getMetadata().getName()).toList();
+    String build = names.get(0).substring("ConfigMap/".length());
+    assertEquals(List.of("ConfigMap/" + build, "Job/" + build, "ConfigMap/portal-r1", "Service/portal-r1",
+        "Job/portal-r1-migrate", "Deployment/portal-r1", "Deployment/portal-r1-worker", "Service/portal",
+        "PersistentVolumeClaim/portal-storage", "Ingress/portal"), names);
+    assertTrue(text.contains("# worker Deployment portal-r1-worker is created with 0 replicas and scaled to 2"), text);
+    var pvc = (io.fabric8.kubernetes.api.model.PersistentVolumeClaim) objects.get(8);
+    assertTrue(pvc.getMetadata().getOwnerReferences() == null || pvc.getMetadata().getOwnerReferences().isEmpty());
+    assertEquals("{\"harvest\":\"<commit resolved by job/" + build + ">\"}",
+        objects.get(5).getMetadata().getAnnotations().get("ckan.io/resolved-commits"));
+    assertTrue(!text.contains("kind: Secret") && !text.contains("# Secret "), "production names all its Secrets");
+  }
+
+  @Test
+  void generatedSecretsArePrintedAsCommentsWithPlaceholders() throws Exception {
+    assertEquals(0, render("render", "-f", "../examples/minimal.yaml"));
+    String text = out.toString(StandardCharsets.UTF_8);
+    List<HasMetadata> applied = Serialization.unmarshal(text);
+    assertTrue(applied.stream().noneMatch(o -> o instanceof Secret), "applying the output creates no Secret");
+    StringBuilder commented = new StringBuilder();
+    text.lines().filter(l -> l.startsWith(RenderCommand.SECRET_PREFIX))
+        .forEach(l -> commented.append(l.substring(RenderCommand.SECRET_PREFIX.length())).append('\n'));
+    List<HasMetadata> secrets = Serialization.unmarshal(commented.toString());
+    assertEquals(List.of("portal-keys", "portal-services"), secrets.stream().map(o -> o.getMetadata().getName())
+        .toList());
+    Secret services = (Secret) secrets.get(1);
+    assertEquals("postgresql://ckan:<random>@portal-db:5432/ckan", services.getStringData().get("database-url"));
   }
 
   @Test

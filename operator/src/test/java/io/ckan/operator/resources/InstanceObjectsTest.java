@@ -77,10 +77,33 @@ class InstanceObjectsTest {
     spec.accessMode = mode;
     PersistentVolumeClaim pvc = InstanceObjects.storage(OWNER, spec);
     assertEquals("portal-storage", pvc.getMetadata().getName());
-    assertEquals("uid-1", pvc.getMetadata().getOwnerReferences().get(0).getUid());
     assertEquals(List.of(expected), pvc.getSpec().getAccessModes());
     assertEquals(new Quantity("20Gi"), pvc.getSpec().getResources().getRequests().get("storage"));
     assertNull(pvc.getSpec().getStorageClassName());
+  }
+
+  /** Finding 9: the uploads outlive the instance (a delete, a rename, an Argo CD prune) unless the spec opts in. */
+  @Test
+  void theUploadsClaimHasNoOwnerByDefaultAndSaysItIsKept() {
+    StorageSpec spec = new StorageSpec();
+    spec.size = "20Gi";
+    PersistentVolumeClaim pvc = InstanceObjects.storage(OWNER, spec);
+    assertTrue(pvc.getMetadata().getOwnerReferences() == null || pvc.getMetadata().getOwnerReferences().isEmpty(),
+        "an owner reference would let the garbage collector delete the uploads with the instance");
+    assertEquals("true", pvc.getMetadata().getAnnotations().get(InstanceObjects.OUTLIVES_INSTANCE));
+    assertEquals(Labels.instance("portal", InstanceObjects.STORAGE), pvc.getMetadata().getLabels());
+    assertEquals("data", pvc.getMetadata().getNamespace());
+  }
+
+  @Test
+  void deleteWithInstanceMakesTheInstanceItsOwner() {
+    StorageSpec spec = new StorageSpec();
+    spec.size = "20Gi";
+    spec.deleteWithInstance = true;
+    PersistentVolumeClaim pvc = InstanceObjects.storage(OWNER, spec);
+    assertEquals(List.of(OWNER.reference()), pvc.getMetadata().getOwnerReferences());
+    assertNull(pvc.getMetadata().getAnnotations().get(InstanceObjects.OUTLIVES_INSTANCE));
+    assertEquals(Labels.instance("portal", InstanceObjects.STORAGE), pvc.getMetadata().getLabels());
   }
 
   @Test

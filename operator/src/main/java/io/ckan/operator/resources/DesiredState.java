@@ -1,0 +1,152 @@
+package io.ckan.operator.resources;
+
+import io.ckan.operator.api.CkanInstanceSpec;
+import io.ckan.operator.api.ExtensionSpec;
+import io.ckan.operator.release.Dockerfile;
+import io.ckan.operator.release.ImageBuild;
+import io.ckan.operator.release.ImageTag;
+import io.ckan.operator.release.Release;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.function.Supplier;
+
+/**
+ * Pure: the ONE desired state of an instance, as the operator creates it and {@code render} prints it. The reconciler
+ * picks what it creates from these lists by kind and name ({@link #pick}); nothing else composes these objects.
+ *
+ * <ul>
+ *   <li>{@link #revision}: every object of revision N, in creation order: the image build's Dockerfile ConfigMap and
+ *       Job (when the operator builds the release's image), the immutable ConfigMap, the per-revision Service, the
+ *       migration Job, the web Deployment and the worker Deployment (with {@code spec.workers}).</li>
+ *   <li>{@link #instance}: the objects of the instance as a whole: the pointer Service (created by the first pointer
+ *       move), the Ingress, the uploads PVC, the managed services; and the Secrets the operator generates once.</li>
+ * </ul>
+ */
+public final class DesiredState {
+  private DesiredState() {}
+
+  /** Stands for a generated random value (43 URL-safe characters) where the desired state is shown, not applied. */
+  public static final String RANDOM_PLACEHOLDER = "<random>";
+
+  /**
+   * An image the operator built: the pushed reference (by digest) and the commits its git refs resolved to.
+   *
+   * @param commits extension name -> commit; empty when unknown (the image came from another revision's Deployment)
+   */
+  public record BuiltImage(String image, Map<String, String> commits) {
+    public BuiltImage {
+      commits = commits == null ? Map.of() : Map.copyOf(commits);
+    }
+
+    /**
+     * What a build will push, for showing the desired state before it ran ({@code render}): the digest and each git
+     * extension's commit are placeholders naming the build Job that reports them.
+     */
+    public static BuiltImage pending(Release release) {
+      String job = Names.build(release.imageFingerprint());
+      Map<String, String> commits = new TreeMap<>();
+      for (ExtensionSpec e : release.build().extensions()) {
+        if (e.git != null) {
+          commits.put(e.name, "<commit resolved by job/" + job + ">");
+        }
+      }
+      return new BuiltImage(ImageTag.repository(release.build().tag()) + "@sha256:<digest pushed by job/" + job + ">",
+          commits);
+    }
+  }
+
+  /**
+   * Every object of revision {@code revision}.
+   *
+   * @param replicas                web replicas it is created with (workers are created with 0: they follow the
+   *                                pointer and are scaled to {@code spec.workers.replicas} when it takes traffic)
+   * @param built                   the image the operator built for it, or null (not built yet, or not built by the
+   *                                operator). While a build is pending only the build objects, the ConfigMap and the
+   *                                Service can be known: the Deployments and the migration Job need the image.
+   */
+  public static List<HasMetadata> revision(Owner owner, int revision, Release release, int replicas,
+      int progressDeadlineSeconds, BuiltImage built) {
+    List<HasMetadata> objects = new ArrayList<>(build(owner, release));
+    // the config snapshot and the Service exist before the image is built: they never carry the built image
+    objects.add(RevisionObjects.configMap(owner, revision, release));
+    objects.add(RevisionObjects.service(owner, revision, release));
+    if (release.build() != null && built == null) {
+      return objects;
+    }
+    Release running = built == null ? release : release.withImage(built.image());
+    objects.add(RevisionObjects.migration(owner, revision, running));
+    Deployment web = RevisionObjects.deployment(owner, revision, running, replicas, progressDeadlineSeconds);
+    if (built != null && !built.commits().isEmpty()) {
+      web.getMetadata().getAnnotations().put(Labels.RESOLVED_COMMITS,
+          Serialization.asJson(new TreeMap<>(built.commits())));
+    }
+    objects.add(web);
+    Deployment worker = RevisionObjects.worker(owner, revision, running, 0);
+    if (worker != null) {
+      objects.add(worker);
+    }
+    return objects;
+  }
+
+  /** The image build of the release (its Dockerfile ConfigMap, then its Job), or nothing when it is not built. */
+  public static List<HasMetadata> build(Owner owner, Release release) {
+    ImageBuild build = release.build();
+    if (build == null) {
+      return List.of();
+    }
+    String name = Names.build(release.imageFingerprint());
+    String dockerfile = Dockerfile.render(build.baseImage(), build.ckanVersion(), build.extensions());
+    return List.of(BuildObjects.dockerfile(owner, name, dockerfile, release.imageFingerprint()),
+        BuildObjects.job(owner, name, new BuildObjects.BuildRequest(release.imageFingerprint(), build.tag(),
+            build.extensions(), build.spec().builderOrDefault(), build.spec().pushSecret,
+            build.spec().timeoutSecondsOrDefault())));
+  }
+
+  /**
+   * The instance's own objects.
+   *
+   * @param objects          the Ingress, the uploads PVC and the managed services, in creation order
+   * @param generatedSecrets the Secrets created once when they do not exist, with {@link #RANDOM_PLACEHOLDER} for
+   *                         every random value (see {@link #generatedSecrets} for the real ones)
+   */
+  public record Instance(Owner owner, List<HasMetadata> objects, List<Secret> generatedSecrets) {
+    /** The pointer Service selecting {@code revision}, as its first move creates it (without the move's record). */
+    public Service pointer(int revision) {
+      return PointerService.build(owner, revision, Map.of());
+    }
+  }
+
+  public static Instance instance(Owner owner, CkanInstanceSpec spec) {
+    List<HasMetadata> objects = new ArrayList<>();
+    if (spec.services != null && spec.services.managedOrDefault()) {
+      objects.addAll(ManagedServices.objects(owner, spec.version));
+    }
+    if (spec.storage != null) {
+      objects.add(InstanceObjects.storage(owner, spec.storage));
+    }
+    if (spec.ingress != null) {
+      objects.add(InstanceObjects.ingress(owner, spec.ingress));
+    }
+    return new Instance(owner, List.copyOf(objects), generatedSecrets(owner, spec, () -> RANDOM_PLACEHOLDER));
+  }
+
+  /** The Secrets this spec's pods need from the operator ({@link GeneratedSecrets}), with values from {@code random}. */
+  public static List<Secret> generatedSecrets(Owner owner, CkanInstanceSpec spec, Supplier<String> random) {
+    return GeneratedSecrets.needed(spec, owner.name()).stream()
+        .map(name -> GeneratedSecrets.secret(owner.name(), owner.namespace(), name, random)).toList();
+  }
+
+  /** The object of that kind and name in {@code desired}; a step that names one the desired state lacks is a bug. */
+  public static <T extends HasMetadata> T pick(List<? extends HasMetadata> desired, Class<T> kind, String name) {
+    return desired.stream().filter(o -> kind.isInstance(o) && name.equals(o.getMetadata().getName()))
+        .map(kind::cast).findFirst()
+        .orElseThrow(() -> new IllegalStateException("the desired state has no " + kind.getSimpleName() + " " + name));
+  }
+}
