@@ -8,7 +8,10 @@ package io.ckan.operator.plan;
 public enum Phase {
   /** spec.paused or the ckan.io/paused annotation: no writes at all, whatever else holds. */
   PAUSED,
-  /** The live revision failed during its bake window and autoRevert is on: revert first, whatever the spec says. */
+  /**
+   * The live revision failed during its bake window, autoRevert is on and the previous revision can take traffic
+   * back: revert first, whatever the spec says.
+   */
   BAKE_FAILED,
   /** The spec cannot be released (a field is invalid): no writes; report what serves. */
   INVALID,

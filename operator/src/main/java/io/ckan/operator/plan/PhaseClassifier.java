@@ -8,7 +8,8 @@ public final class PhaseClassifier {
   public enum Spec { READY, INVALID, BLOCKED }
 
   /**
-   * @param bakeFailed       the live revision is in its bake window, unhealthy, and autoRevert is on
+   * @param bakeFailed       the live revision is in its bake window, unhealthy, autoRevert is on and the previous
+   *                         revision can take traffic back (warm, same schema)
    * @param currentJudged    the pointer's revision carries a Failed or RolledBack verdict
    * @param rollbackAccepted a new ckan.io/rollback-to request names a retained revision other than the current one
    * @param targetExists     a retained revision has the spec's fingerprint

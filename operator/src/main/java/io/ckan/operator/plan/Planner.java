@@ -89,7 +89,8 @@ public final class Planner {
     ObservedRevision target = p.target;
     ObservedRevision current = p.current;
     boolean bakeFailed = current != null && !current.blocked() && p.rollout.autoRevertOrDefault()
-        && p.bakeEnd().isPresent() && p.unhealthy(current) != null;
+        && p.bakeEnd().isPresent() && p.unhealthy(current) != null
+        && Reverts.revertRefused(p, p.unhealthy(current)).isEmpty();
     PhaseClassifier.Spec spec = p.in.outcome() instanceof ReleaseOutcome.Invalid ? PhaseClassifier.Spec.INVALID
         : p.in.outcome() instanceof ReleaseOutcome.Blocked ? PhaseClassifier.Spec.BLOCKED
         : PhaseClassifier.Spec.READY;

@@ -7,28 +7,42 @@ import java.util.Optional;
 final class Reverts {
   private Reverts() {}
 
-  /** BAKE_FAILED: the live revision failed while the previous one is still warm; flip back in one write. */
+  /**
+   * BAKE_FAILED: the live revision failed while the previous one is still warm; flip back in one write. Classified
+   * only when {@link #revertRefused} is empty.
+   */
   static Condition bakeFailed(Planning p) {
     ObservedRevision live = p.current;
     String unhealthy = p.unhealthy(live);
     int previous = p.previous();
-    ObservedRevision prev = p.byNumber.get(previous);
     p.keepWarm.add(previous);
-    String blocked = p.schemaBlocks(prev);
-    if (blocked != null) {
-      return Planning.schemaBlocked("revision " + live.number() + " " + unhealthy + " during the bake window, "
-          + "but the automatic revert to revision " + previous + " is refused: " + blocked);
-    }
-    if (!prev.warmAndReady()) {
-      return Planning.stalled("RevertImpossible", "revision " + live.number() + " " + unhealthy
-          + ", and previous revision " + previous + " is not ready to take traffic back");
-    }
     p.records.add(new Step.RecordVerdict(live.number(), Verdict.ROLLED_BACK, "AutoRevert: " + unhealthy));
     p.actions.add(p.movePointer(previous, Planner.AUTO_REVERT, "revision " + live.number() + " " + unhealthy, null));
-    p.workersFor(prev, p.wantedWorkers(), "follow the pointer");
+    p.workersFor(p.byNumber.get(previous), p.wantedWorkers(), "follow the pointer");
     p.workersFor(live, 0, "reverted");
     return Planning.progressing("AutoReverting", "revision " + live.number() + " " + unhealthy
         + " during the bake window: moving the pointer back to revision " + previous);
+  }
+
+  /**
+   * Why the live revision, unhealthy in its bake window, cannot be reverted automatically (the previous revision's
+   * schema is older, or it is not ready to take traffic back); empty when the revert can go ahead. A refused revert
+   * does not stop a newer spec from rolling forward.
+   */
+  static Optional<Condition> revertRefused(Planning p, String unhealthy) {
+    ObservedRevision live = p.current;
+    int previous = p.previous();
+    ObservedRevision prev = p.byNumber.get(previous);
+    String blocked = p.schemaBlocks(prev);
+    if (blocked != null) {
+      return Optional.of(Planning.schemaBlocked("revision " + live.number() + " " + unhealthy + " during the bake "
+          + "window, but the automatic revert to revision " + previous + " is refused: " + blocked));
+    }
+    if (!prev.warmAndReady()) {
+      return Optional.of(Planning.stalled("RevertImpossible", "revision " + live.number() + " " + unhealthy
+          + ", and previous revision " + previous + " is not ready to take traffic back"));
+    }
+    return Optional.empty();
   }
 
   /** CURRENT_JUDGED: the current revision was judged but the pointer has not moved yet: move it now. */

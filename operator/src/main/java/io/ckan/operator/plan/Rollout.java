@@ -74,9 +74,13 @@ final class Rollout {
     String unhealthy = p.unhealthy(target);
     p.workersFor(target, p.wantedWorkers(), "workers of the serving revision");
     if (bakeEnd.isPresent()) {
-      if (unhealthy != null) { // with autoRevert on, BAKE_FAILED took this case
+      if (unhealthy != null && !p.rollout.autoRevertOrDefault()) {
         return Planning.stalled("UnhealthyDuringBake", "revision " + target.number() + " " + unhealthy
             + "; rollout.autoRevert is false, so it keeps serving");
+      }
+      if (unhealthy != null) { // a possible revert was BAKE_FAILED's: this one is refused
+        p.keepWarm.add(p.previous());
+        return Reverts.revertRefused(p, unhealthy).orElseThrow();
       }
       p.requeueAt(bakeEnd.get());
       return Planning.progressing("Baking", "revision " + target.number() + " is live; revision " + p.previous()

@@ -121,4 +121,23 @@ class FindingsPlannerTest {
         .findFirst().orElseThrow(() -> new AssertionError(p.steps()));
     assertEquals("123", move.expectedVersion());
   }
+
+  static ObservedRevision withSchema(ObservedRevision r, String before, String after) {
+    return new ObservedRevision(r.number(), r.fingerprint(), r.image(), r.version(), r.plugins(), r.createdAt(),
+        r.attemptStartedAt(), r.hasDeployment(), r.hasService(), r.hasConfigMap(), r.specReplicas(),
+        r.availableReplicas(), r.updatedReplicas(), r.rolledOut(), r.deadlineExceeded(), r.verdict(),
+        r.verdictReason(), r.retryHandled(), new ObservedRevision.Runtime(before, after, true, false, 0));
+  }
+
+  @Test
+  void aBakeFailureWhoseRevertTheSchemaRefusesDoesNotStopTheRollForward() {
+    // revision 2 migrated the schema h1 -> h2 and fails in its bake: going back to 1 would corrupt data; the person
+    // pushes a fix (the spec's R): it must roll forward
+    List<ObservedRevision> revs = List.of(withSchema(withVerdict(rev(1, OLD, 2, 2), Verdict.STABLE, "Verified"),
+        "h1", "h1"), withSchema(rev(2, MID, 2, 0), "h1", "h2"));
+    Plan p = plan(revs, Optional.of(pointer(2, 1, NOW.minusSeconds(10), null, "7", true)), null);
+    assertTrue(p.steps().stream().anyMatch(s -> s instanceof Step.CreateRevision c && c.revision() == 3),
+        p.steps().toString());
+    assertTrue(p.steps().stream().noneMatch(s -> s instanceof Step.MovePointer), p.steps().toString());
+  }
 }
