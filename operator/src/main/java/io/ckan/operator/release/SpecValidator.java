@@ -28,6 +28,18 @@ public final class SpecValidator {
       "api_token.jwt.decode.secret", "secret_key");
   private static final List<String> SECRET_WORDS = List.of("secret", "password", "passwd", "token", "credential");
 
+  /** A CkanInstance's name and spec: errors of the name ({@code metadata.name}) first. */
+  public static List<FieldError> validate(String name, CkanInstanceSpec spec) {
+    List<FieldError> errors = new ArrayList<>(validateName(name));
+    errors.addAll(validate(spec));
+    return errors;
+  }
+
+  /** The instance's name, after which the operator names its objects ({@code resources.Names}). */
+  public static List<FieldError> validateName(String name) {
+    return InstanceName.check(name);
+  }
+
   public static List<FieldError> validate(CkanInstanceSpec spec) {
     List<FieldError> errors = new ArrayList<>();
     if (spec == null) {

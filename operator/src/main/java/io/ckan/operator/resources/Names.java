@@ -99,6 +99,9 @@ public final class Names {
   /** The endings of {@link #RESERVED} as one anchored expression (RE2 and java.util.regex), for the CRD. */
   public static final String RESERVED_ENDING = "(" + REVISION + REVISION_NUMBER + "(" + WORKER + "|" + MIGRATE + ")?|"
       + STORAGE + "|" + KEYS + "|" + SERVICES + "|" + DATABASE + "|" + DATABASE_INIT + "|" + SOLR + "|" + REDIS + ")$";
+  /** The endings of {@link #RESERVED} as people write them, for the CRD rule's message. */
+  public static final String RESERVED_SHOWN = "-r<N>, -r<N>" + WORKER + ", -r<N>" + MIGRATE + ", " + STORAGE + ", "
+      + KEYS + ", " + SERVICES + ", " + DATABASE + ", " + DATABASE_INIT + ", " + SOLR + " or " + REDIS;
 
   public static String pointer(String instance) {
     return instance;

@@ -1,6 +1,7 @@
 package io.ckan.operator.release;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.ckan.operator.api.CkanInstanceSpec;
@@ -15,7 +16,9 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class SpecValidatorTest {
 
@@ -143,5 +146,39 @@ class SpecValidatorTest {
     List<FieldError> errors = SpecValidator.validate(spec);
     assertTrue(errors.stream().anyMatch(e -> e.field().equals(field)), what + ": " + errors);
     assertTrue(ReleaseFactory.from(spec) instanceof ReleaseOutcome.Invalid);
+  }
+
+  /** Finding 1 and 2 of issue 9: names the operator cannot use for a Service, or that are another's object names. */
+  @ParameterizedTest(name = "{0}")
+  @CsvSource(delimiter = '|', quoteCharacter = '"', value = {
+      "my.portal | DNS-1035 label",
+      "1portal | DNS-1035 label",
+      "Portal | e.g. 'portal'",
+      "portal- | DNS-1035 label",
+      "\"\" | is required",
+      "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa | longer than 40",
+      "a-r1 | instance 'a' names its revision Deployment, Service and ConfigMap 'a-r1'",
+      "a-r12-worker | instance 'a' names its revision worker Deployment 'a-r12-worker'",
+      "a-r3-migrate | instance 'a' names its revision migration Job 'a-r3-migrate'",
+      "x-db | names ending in -db are reserved: instance 'x' names its managed PostgreSQL 'x-db'",
+      "x-db-init | instance 'x' names its managed PostgreSQL's init script ConfigMap 'x-db-init'",
+      "x-solr | instance 'x' names its managed Solr 'x-solr'",
+      "x-redis | instance 'x' names its managed Redis 'x-redis'",
+      "x-storage | instance 'x' names its uploads PersistentVolumeClaim 'x-storage'",
+      "x-keys | instance 'x' names its generated keys Secret 'x-keys'",
+      "x-services | instance 'x' names its managed services' credentials Secret 'x-services'",
+      "ckan-build-0123456789ab | names starting with ckan-build- are reserved"
+  })
+  void refusesInstanceNamesTheOperatorCannotNameObjectsAfter(String name, String why) {
+    ReleaseOutcome.Invalid invalid = assertInstanceOf(ReleaseOutcome.Invalid.class, ReleaseFactory.from(valid(), name));
+    assertTrue(invalid.errors().stream().anyMatch(e -> e.field().equals("metadata.name") && e.message().contains(why)),
+        invalid.errors().toString());
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"portal", "a", "data-portal-2", "ckan-build", "portal-r", "portal-rx", "portal-dbs",
+      "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"})
+  void acceptsOtherInstanceNames(String name) {
+    assertEquals(List.of(), SpecValidator.validate(name, valid()));
   }
 }

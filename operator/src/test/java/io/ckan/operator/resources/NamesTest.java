@@ -62,6 +62,7 @@ class NamesTest {
     for (Names.Reserved r : Names.RESERVED) {
       String example = INSTANCE + r.shown().replace("<N>", "12");
       assertTrue(RESERVED_ENDING.matcher(example).find(), example);
+      assertTrue(Names.RESERVED_SHOWN.contains(r.shown()), "the CRD message omits " + r.shown());
     }
     for (String free : List.of("portal", "portal-r", "portal-rx", "portal-r1x", "portal-db1", "portal-redis2",
         "portal-worker", "portal-migrate", "db", "portal-dbs", "portal-r1-workers")) {
