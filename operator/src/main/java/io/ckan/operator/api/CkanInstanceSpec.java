@@ -31,14 +31,15 @@ public class CkanInstanceSpec {
   @Size(max = 100)
   @ValidationRule(value = "self.all(x, self.exists_one(y, y == x))", message = "plugins must not repeat")
   @JsonPropertyDescription("Ordered list of CKAN plugins to load (ckan.plugins). The operator appends `envvars` last.")
-  public List<@Pattern(Patterns.PLUGIN) String> plugins;
+  public List<@Size(max = Patterns.PLUGIN_MAX) @Pattern(Patterns.PLUGIN) String> plugins;
 
   @Size(max = 200)
   @ValidationRule(
       value = "self.all(k, k.matches('" + Patterns.CONFIG_KEY_CEL + "'))",
       message = "config keys must be dotted CKAN option names such as ckan.site_url")
-  @JsonPropertyDescription("Non-secret CKAN options, e.g. ckan.site_url. Secrets never go here.")
-  public Map<String, String> config;
+  @JsonPropertyDescription("Non-secret CKAN options, e.g. ckan.site_url (values of at most 8192 characters). "
+      + "Secrets never go here.")
+  public Map<String, @Size(max = Patterns.CONFIG_VALUE_MAX) String> config;
 
   @Size(max = 50)
   @ValidationRule(value = "self.all(x, self.exists_one(y, y.option == x.option))", message = "secretConfig options must be unique")

@@ -3,6 +3,7 @@ package io.ckan.operator.release;
 import io.ckan.operator.api.CkanInstanceSpec;
 import io.ckan.operator.api.ExtensionSpec;
 import io.ckan.operator.api.GitSource;
+import io.ckan.operator.api.Patterns;
 import io.ckan.operator.api.RolloutSpec;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -193,6 +194,9 @@ public final class SpecValidator {
       }
       if (entry.getValue() == null) {
         errors.add(new FieldError(at, "has no value"));
+      } else if (entry.getValue().length() > Patterns.CONFIG_VALUE_MAX) {
+        errors.add(new FieldError(at, "is " + entry.getValue().length() + " characters long, more than "
+            + Patterns.CONFIG_VALUE_MAX));
       }
     }
   }

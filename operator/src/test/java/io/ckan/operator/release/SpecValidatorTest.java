@@ -94,6 +94,8 @@ class SpecValidatorTest {
             "spec.config[ckan.plugins]"),
         Arguments.of("bad config key", (Consumer<CkanInstanceSpec>) s -> s.config.put("CKAN SITE", "x"),
             "spec.config[CKAN SITE]"),
+        Arguments.of("config value longer than the CRD's maxLength", (Consumer<CkanInstanceSpec>) s ->
+            s.config.put("ckan.site_about", "x".repeat(8193)), "spec.config[ckan.site_about]"),
         Arguments.of("negative replicas", (Consumer<CkanInstanceSpec>) s -> s.replicas = -1, "spec.replicas"),
         Arguments.of("requirements for pip", (Consumer<CkanInstanceSpec>) s -> s.extensions.get(0).requirementsFile =
             "requirements.txt", "spec.extensions[0].requirementsFile"),
