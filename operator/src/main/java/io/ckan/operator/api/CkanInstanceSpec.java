@@ -37,6 +37,10 @@ public class CkanInstanceSpec {
   @ValidationRule(
       value = "self.all(k, k.matches('" + Patterns.CONFIG_KEY_CEL + "'))",
       message = "config keys must be dotted CKAN option names such as ckan.site_url")
+  @ValidationRule(
+      value = "self.all(k, !self[k].matches('" + Patterns.URL_WITH_PASSWORD + "'))",
+      message = "config values must not carry a password in a URL (scheme://user:password@host): spec.config lands in "
+          + "a ConfigMap; put the option in spec.secretConfig with a secretKeyRef to a Secret holding the URL")
   @JsonPropertyDescription("Non-secret CKAN options, e.g. ckan.site_url (values of at most 8192 characters). "
       + "Secrets never go here.")
   public Map<String, @Size(max = Patterns.CONFIG_VALUE_MAX) String> config;

@@ -45,6 +45,11 @@ public final class Patterns {
   public static final String QUANTITY = "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$";
   /** A Kubernetes object name (DNS-1123 subdomain). */
   public static final String OBJECT_NAME = "^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$";
+  /**
+   * A password inside a URL, {@code scheme://user:password@host} (also {@code redis://:password@host}); searched, not
+   * anchored. RE2 and java.util.regex alike, and free of quotes and backslashes, so a CEL string literal can hold it.
+   */
+  public static final String URL_WITH_PASSWORD = "://[^/?#@]*:[^/?#@]*@";
   /** A CKAN option's value in spec.config. */
   public static final int CONFIG_VALUE_MAX = 8192;
 

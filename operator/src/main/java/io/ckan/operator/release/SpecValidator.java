@@ -151,7 +151,11 @@ public final class SpecValidator {
   }
 
   private static void validateGit(GitSource git, String at, List<FieldError> errors) {
-    if (git.url == null || !Tokens.GIT_URL.matcher(git.url).matches()) {
+    if (UrlPassword.in(git.url)) {
+      errors.add(new FieldError(at + ".url", "'" + UrlPassword.redacted(git.url) + "' carries a password: git sources "
+          + "are cloned without credentials and the URL would be baked into the image; for a private repository build "
+          + "the release image in CI and set spec.image.prebuilt"));
+    } else if (git.url == null || !Tokens.GIT_URL.matcher(git.url).matches()) {
       errors.add(new FieldError(at + ".url", "'" + git.url + "' must be an https:// repository URL without credentials, query or spaces"));
     }
     if (git.ref == null || !Tokens.GIT_REF.matcher(git.ref).matches() || git.ref.contains("..")) {
@@ -194,6 +198,11 @@ public final class SpecValidator {
       }
       if (entry.getValue() == null) {
         errors.add(new FieldError(at, "has no value"));
+      } else if (UrlPassword.in(entry.getValue())) {
+        errors.add(new FieldError(at, "'" + UrlPassword.redacted(entry.getValue()) + "' carries a password in a URL, "
+            + "and spec.config lands in a ConfigMap: put the URL in a Secret and set the option through "
+            + "spec.secretConfig (option: " + key + ", secretKeyRef: {name, key}); database, DataStore and Redis URLs "
+            + "go in spec.services (databaseUrl, datastoreWriteUrl, datastoreReadUrl, redisUrl)"));
       } else if (entry.getValue().length() > Patterns.CONFIG_VALUE_MAX) {
         errors.add(new FieldError(at, "is " + entry.getValue().length() + " characters long, more than "
             + Patterns.CONFIG_VALUE_MAX));
@@ -244,7 +253,11 @@ public final class SpecValidator {
       validateRef(services.solrUser, "spec.services.solrUser", errors);
       validateRef(services.solrPassword, "spec.services.solrPassword", errors);
       validateRef(services.redisUrl, "spec.services.redisUrl", errors);
-      if (services.solrUrl != null && !Tokens.SERVICE_URL.matcher(services.solrUrl).matches()) {
+      if (UrlPassword.in(services.solrUrl)) {
+        errors.add(new FieldError("spec.services.solrUrl", "'" + UrlPassword.redacted(services.solrUrl) + "' carries "
+            + "a password: give solrUrl without credentials and set spec.services.solrUser and solrPassword "
+            + "(secretKeyRefs)"));
+      } else if (services.solrUrl != null && !Tokens.SERVICE_URL.matcher(services.solrUrl).matches()) {
         errors.add(new FieldError("spec.services.solrUrl", "'" + services.solrUrl
             + "' must be an http(s) URL without credentials, e.g. http://solr:8983/solr/ckan"));
       }

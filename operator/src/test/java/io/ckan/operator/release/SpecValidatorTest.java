@@ -152,25 +152,25 @@ class SpecValidatorTest {
 
   /** Finding 1 and 2 of issue 9: names the operator cannot use for a Service, or that are another's object names. */
   @ParameterizedTest(name = "{0}")
-  @CsvSource(delimiter = '|', quoteCharacter = '"', value = {
-      "my.portal | DNS-1035 label",
-      "1portal | DNS-1035 label",
-      "Portal | e.g. 'portal'",
-      "portal- | DNS-1035 label",
-      "\"\" | is required",
-      "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa | longer than 40",
-      "a-r1 | instance 'a' names its revision Deployment, Service and ConfigMap 'a-r1'",
-      "a-r12-worker | instance 'a' names its revision worker Deployment 'a-r12-worker'",
-      "a-r3-migrate | instance 'a' names its revision migration Job 'a-r3-migrate'",
-      "x-db | names ending in -db are reserved: instance 'x' names its managed PostgreSQL 'x-db'",
-      "x-db-init | instance 'x' names its managed PostgreSQL's init script ConfigMap 'x-db-init'",
-      "x-solr | instance 'x' names its managed Solr 'x-solr'",
-      "x-redis | instance 'x' names its managed Redis 'x-redis'",
-      "x-storage | instance 'x' names its uploads PersistentVolumeClaim 'x-storage'",
-      "x-keys | instance 'x' names its generated keys Secret 'x-keys'",
-      "x-services | instance 'x' names its managed services' credentials Secret 'x-services'",
-      "ckan-build-0123456789ab | names starting with ckan-build- are reserved"
-  })
+  @CsvSource(delimiter = '|', quoteCharacter = '"', textBlock = """
+      my.portal | DNS-1035 label
+      1portal | DNS-1035 label
+      Portal | e.g. 'portal'
+      portal- | DNS-1035 label
+      "" | is required
+      aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa | longer than 40
+      a-r1 | instance 'a' names its revision Deployment, Service and ConfigMap 'a-r1'
+      a-r12-worker | instance 'a' names its revision worker Deployment 'a-r12-worker'
+      a-r3-migrate | instance 'a' names its revision migration Job 'a-r3-migrate'
+      x-db | names ending in -db are reserved: instance 'x' names its managed PostgreSQL 'x-db'
+      x-db-init | instance 'x' names its managed PostgreSQL's init script ConfigMap 'x-db-init'
+      x-solr | instance 'x' names its managed Solr 'x-solr'
+      x-redis | instance 'x' names its managed Redis 'x-redis'
+      x-storage | instance 'x' names its uploads PersistentVolumeClaim 'x-storage'
+      x-keys | instance 'x' names its generated keys Secret 'x-keys'
+      x-services | instance 'x' names its managed services' credentials Secret 'x-services'
+      ckan-build-0123456789ab | names starting with ckan-build- are reserved
+      """)
   void refusesInstanceNamesTheOperatorCannotNameObjectsAfter(String name, String why) {
     ReleaseOutcome.Invalid invalid = assertInstanceOf(ReleaseOutcome.Invalid.class, ReleaseFactory.from(valid(), name));
     assertTrue(invalid.errors().stream().anyMatch(e -> e.field().equals("metadata.name") && e.message().contains(why)),
@@ -182,5 +182,44 @@ class SpecValidatorTest {
       "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"})
   void acceptsOtherInstanceNames(String name) {
     assertEquals(List.of(), SpecValidator.validate(name, valid()));
+  }
+
+  /** Finding 3 of issue 9: a password in a URL would land in a ConfigMap, the image or a status message. */
+  @ParameterizedTest(name = "{0} = {1}")
+  @CsvSource(delimiter = '|', textBlock = """
+      ckanext.xloader.jobs_db.uri | postgresql://user:password@host/db | spec.secretConfig
+      ckanext.spatial.solr_url | http://admin:password@solr:8983/solr | spec.secretConfig
+      ckanext.custom.redis | redis://:password@redis:6379/0 | spec.secretConfig
+      solrUrl | http://admin:password@solr:8983/solr/ckan | spec.services.solrUser and solrPassword
+      git.url | https://user:password@github.com/ckan/ckanext-harvest | spec.image.prebuilt
+      """)
+  void refusesPasswordsInUrlsAndNeverQuotesThem(String field, String url, String remedy) {
+    CkanInstanceSpec spec = valid();
+    String path = switch (field) {
+      case "solrUrl" -> {
+        spec.services.solrUrl = url;
+        yield "spec.services.solrUrl";
+      }
+      case "git.url" -> {
+        spec.extensions.get(1).git.url = url;
+        yield "spec.extensions[1].git.url";
+      }
+      default -> {
+        spec.config.put(field, url);
+        yield "spec.config[" + field + "]";
+      }
+    };
+    List<FieldError> errors = SpecValidator.validate(spec);
+    assertTrue(errors.stream().anyMatch(e -> e.field().equals(path) && e.message().contains(remedy)), errors.toString());
+    assertTrue(errors.stream().noneMatch(e -> e.message().contains("password@")), "quotes the password: " + errors);
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"https://data.example.org:8443/catalog", "https://reader@example.org/feed",
+      "Write to admin@example.org: we answer", "http://solr:8983/solr/ckan"})
+  void acceptsConfigValuesWithoutAPassword(String value) {
+    CkanInstanceSpec spec = valid();
+    spec.config.put("ckanext.example.link", value);
+    assertEquals(List.of(), SpecValidator.validate(spec));
   }
 }
