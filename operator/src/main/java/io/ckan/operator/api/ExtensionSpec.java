@@ -12,6 +12,8 @@ import java.util.List;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @ValidationRule(value = "has(self.pip) != has(self.git)", message = "set exactly one of pip or git")
 public class ExtensionSpec {
+  public static final int MAX_PLUGINS = 50;
+
   @Required
   @Pattern(Patterns.EXTENSION_NAME)
   @Size(max = Patterns.EXTENSION_NAME_MAX)
@@ -31,7 +33,7 @@ public class ExtensionSpec {
   @JsonPropertyDescription("Requirements file inside the source tree, e.g. requirements.txt.")
   public String requirementsFile;
 
-  @Size(max = 50)
+  @Size(max = MAX_PLUGINS)
   @JsonPropertyDescription("Plugin names this extension provides (referenced from spec.plugins).")
   public List<@Size(max = Patterns.PLUGIN_MAX) @Pattern(Patterns.PLUGIN) String> plugins;
 }

@@ -2,6 +2,7 @@ package io.ckan.operator.release;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.ckan.operator.api.CkanInstanceSpec;
@@ -137,7 +138,84 @@ class SpecValidatorTest {
         Arguments.of("registry with tag", (Consumer<CkanInstanceSpec>) s -> {
           s.build = new io.ckan.operator.api.BuildSpec();
           s.build.registry = "registry.example.org/ckan:latest";
-        }, "spec.build.registry"));
+        }, "spec.build.registry"),
+        // finding 4 of issue 9: constraints of the CRD the validator did not check
+        Arguments.of("ingress host with a shell word", (Consumer<CkanInstanceSpec>) s -> s.ingress =
+            ingress("data.example.org;$(rm -rf /)"), "spec.ingress.host"),
+        Arguments.of("ingress without a host", (Consumer<CkanInstanceSpec>) s -> s.ingress = ingress(null),
+            "spec.ingress.host"),
+        Arguments.of("ingress TLS Secret in capitals", (Consumer<CkanInstanceSpec>) s -> {
+          s.ingress = ingress("data.example.org");
+          s.ingress.tlsSecretName = "Data-TLS";
+        }, "spec.ingress.tlsSecretName"),
+        Arguments.of("storage size in words", (Consumer<CkanInstanceSpec>) s -> s.storage = storage("20 GB"),
+            "spec.storage.size"),
+        Arguments.of("storage without a size", (Consumer<CkanInstanceSpec>) s -> s.storage = storage(null),
+            "spec.storage.size"),
+        Arguments.of("worker queue with a newline", (Consumer<CkanInstanceSpec>) s -> s.workers =
+            workers(1, List.of("default\nbulk")), "spec.workers.queues[0]"),
+        Arguments.of("21 worker queues", (Consumer<CkanInstanceSpec>) s -> s.workers = workers(1,
+            java.util.stream.IntStream.range(0, 21).mapToObj(i -> "q" + i).toList()), "spec.workers.queues"),
+        Arguments.of("101 worker replicas", (Consumer<CkanInstanceSpec>) s -> s.workers = workers(101, null),
+            "spec.workers.replicas"),
+        Arguments.of("a bake over a day", (Consumer<CkanInstanceSpec>) s -> rollout(s).bakeSeconds = 86401,
+            "spec.rollout.bakeSeconds"),
+        Arguments.of("a deadline over a day", (Consumer<CkanInstanceSpec>) s ->
+            rollout(s).progressDeadlineSeconds = 86401, "spec.rollout.progressDeadlineSeconds"),
+        Arguments.of("101 retained revisions", (Consumer<CkanInstanceSpec>) s -> rollout(s).revisionHistoryLimit = 101,
+            "spec.rollout.revisionHistoryLimit"),
+        Arguments.of("101 plugins", (Consumer<CkanInstanceSpec>) s -> {
+          while (s.plugins.size() < 101) {
+            s.plugins.add("activity");
+          }
+        }, "spec.plugins"),
+        Arguments.of("51 extensions", (Consumer<CkanInstanceSpec>) s -> {
+          while (s.extensions.size() < 51) {
+            s.extensions.add(pip("x" + s.extensions.size(), "ckanext-x==1.0"));
+          }
+        }, "spec.extensions"),
+        Arguments.of("201 config options", (Consumer<CkanInstanceSpec>) s -> {
+          while (s.config.size() < 201) {
+            s.config.put("ckanext.option_" + s.config.size(), "x");
+          }
+        }, "spec.config"),
+        Arguments.of("secretConfig without its secretKeyRef", (Consumer<CkanInstanceSpec>) s ->
+            s.secretConfig = new ArrayList<>(List.of(secretOption("smtp.password", null))),
+            "spec.secretConfig[0].secretKeyRef"),
+        Arguments.of("secretConfig option in capitals", (Consumer<CkanInstanceSpec>) s ->
+            s.secretConfig = new ArrayList<>(List.of(secretOption("SMTP.PASSWORD",
+                new io.ckan.operator.api.SecretKeyRef("mail", "password")))), "spec.secretConfig[0].option"));
+  }
+
+  static io.ckan.operator.api.IngressSpec ingress(String host) {
+    var ingress = new io.ckan.operator.api.IngressSpec();
+    ingress.host = host;
+    return ingress;
+  }
+
+  static io.ckan.operator.api.StorageSpec storage(String size) {
+    var storage = new io.ckan.operator.api.StorageSpec();
+    storage.size = size;
+    return storage;
+  }
+
+  static io.ckan.operator.api.WorkersSpec workers(int replicas, List<String> queues) {
+    var workers = new io.ckan.operator.api.WorkersSpec();
+    workers.replicas = replicas;
+    workers.queues = queues;
+    return workers;
+  }
+
+  static io.ckan.operator.api.RolloutSpec rollout(CkanInstanceSpec spec) {
+    spec.rollout = new io.ckan.operator.api.RolloutSpec();
+    return spec.rollout;
+  }
+
+  static io.ckan.operator.api.SecretOption secretOption(String option, io.ckan.operator.api.SecretKeyRef ref) {
+    var o = new io.ckan.operator.api.SecretOption();
+    o.option = option;
+    o.secretKeyRef = ref;
+    return o;
   }
 
   @ParameterizedTest(name = "{0}")
@@ -221,5 +299,14 @@ class SpecValidatorTest {
     CkanInstanceSpec spec = valid();
     spec.config.put("ckanext.example.link", value);
     assertEquals(List.of(), SpecValidator.validate(spec));
+  }
+
+  /** Finding 4 of issue 9: the model reads an enum as exactly as the CRD's enum admits it (Jackson trims by default). */
+  @ParameterizedTest
+  @ValueSource(strings = {"{\"build\": {\"builder\": \"buildah \"}}", "{\"storage\": {\"size\": \"1Gi\", "
+      + "\"accessMode\": \" ReadWriteOnce\"}}"})
+  void enumsAreReadExactly(String spec) {
+    assertThrows(io.fabric8.kubernetes.client.KubernetesClientException.class, () ->
+        io.fabric8.kubernetes.client.utils.Serialization.unmarshal(spec, CkanInstanceSpec.class));
   }
 }
