@@ -1,5 +1,6 @@
 package io.ckan.operator.api;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Max;
@@ -10,6 +11,8 @@ import io.fabric8.generator.annotation.Pattern;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class BuildSpec {
   public static final int DEFAULT_TIMEOUT_SECONDS = 1800;
+  public static final int MIN_TIMEOUT_SECONDS = 60;
+  public static final int MAX_TIMEOUT_SECONDS = 21600;
 
   @Pattern(Patterns.REPOSITORY)
   @JsonPropertyDescription("Repository the release images are pushed to, e.g. registry.example.org/ckan/portal.")
@@ -22,15 +25,20 @@ public class BuildSpec {
   @JsonPropertyDescription("Image builder: buildkit (rootless, default), kaniko or buildah.")
   public Builder builder;
 
-  @Min(60)
-  @Max(21600)
+  @Min(MIN_TIMEOUT_SECONDS)
+  @Max(MAX_TIMEOUT_SECONDS)
   @JsonPropertyDescription("Seconds a build may take before it is marked failed (default 1800).")
   public Integer timeoutSeconds;
 
   public enum Builder {
     buildkit,
     kaniko,
-    buildah
+    buildah;
+
+    @JsonCreator
+    public static Builder of(String text) {
+      return ExactEnum.of(Builder.class, text);
+    }
   }
 
   public Builder builderOrDefault() {

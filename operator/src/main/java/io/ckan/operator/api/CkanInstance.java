@@ -1,6 +1,8 @@
 package io.ckan.operator.api;
 
+import io.ckan.operator.resources.Names;
 import io.fabric8.crd.generator.annotation.AdditionalPrinterColumn;
+import io.fabric8.generator.annotation.ValidationRule;
 import io.fabric8.kubernetes.api.model.Namespaced;
 import io.fabric8.kubernetes.client.CustomResource;
 import io.fabric8.kubernetes.model.annotation.Group;
@@ -10,7 +12,22 @@ import io.fabric8.kubernetes.model.annotation.ShortNames;
 import io.fabric8.kubernetes.model.annotation.Singular;
 import io.fabric8.kubernetes.model.annotation.Version;
 
-/** A CKAN portal, run as numbered revisions behind one stable Service (the `current` pointer). */
+/**
+ * A CKAN portal, run as numbered revisions behind one stable Service (the `current` pointer). The rules on the name
+ * (CEL on the schema's root, Kubernetes 1.25+) mirror {@code release.InstanceName}: every owned object is named after
+ * the instance ({@link Names}).
+ */
+@ValidationRule(value = "size(self.metadata.name) <= " + Names.MAX_INSTANCE, message = "metadata.name must be at most "
+    + Names.MAX_INSTANCE + " characters: object names such as <name>-r<N>-migrate must fit Kubernetes' 63")
+@ValidationRule(value = "self.metadata.name.matches('" + Names.DNS_LABEL + "')", message = "metadata.name must be a "
+    + "DNS-1035 label (lowercase letters, digits and '-', starting with a letter, ending with a letter or digit): the "
+    + "operator names a Service after the instance")
+@ValidationRule(value = "!self.metadata.name.matches('" + Names.RESERVED_ENDING + "')", message = "metadata.name must "
+    + "not end in " + Names.RESERVED_SHOWN + ": instance x names its own objects x-r1, x-db and so on, so such a name "
+    + "would collide with another instance's objects")
+@ValidationRule(value = "!self.metadata.name.startsWith('" + Names.BUILD_PREFIX + "')", message = "metadata.name must "
+    + "not start with " + Names.BUILD_PREFIX + ": the image build Jobs and ConfigMaps the instances of a namespace "
+    + "share are named " + Names.BUILD_PREFIX + "<image fingerprint>")
 @Group(CkanInstance.GROUP)
 @Version(CkanInstance.VERSION)
 @Kind("CkanInstance")

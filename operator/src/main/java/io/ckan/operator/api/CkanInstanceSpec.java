@@ -14,6 +14,10 @@ import java.util.Map;
 /** What the platform engineer asks for. Field patterns are mirrored by {@code release.SpecValidator}. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class CkanInstanceSpec {
+  public static final int MAX_EXTENSIONS = 50;
+  public static final int MAX_PLUGINS = 100;
+  public static final int MAX_CONFIG_OPTIONS = 200;
+  public static final int MAX_SECRET_OPTIONS = 50;
 
   @Required
   @Pattern(Patterns.VERSION)
@@ -23,24 +27,29 @@ public class CkanInstanceSpec {
   @JsonPropertyDescription("Image overrides: a base image, or a prebuilt release image pinned by digest.")
   public ImageSpec image;
 
-  @Size(max = 50)
+  @Size(max = MAX_EXTENSIONS)
   @ValidationRule(value = "self.all(x, self.exists_one(y, y.name == x.name))", message = "extension names must be unique")
   @JsonPropertyDescription("Extensions installed into the release image, each pinned exactly.")
   public List<ExtensionSpec> extensions;
 
-  @Size(max = 100)
+  @Size(max = MAX_PLUGINS)
   @ValidationRule(value = "self.all(x, self.exists_one(y, y == x))", message = "plugins must not repeat")
   @JsonPropertyDescription("Ordered list of CKAN plugins to load (ckan.plugins). The operator appends `envvars` last.")
-  public List<@Pattern(Patterns.PLUGIN) String> plugins;
+  public List<@Size(max = Patterns.PLUGIN_MAX) @Pattern(Patterns.PLUGIN) String> plugins;
 
-  @Size(max = 200)
+  @Size(max = MAX_CONFIG_OPTIONS)
   @ValidationRule(
       value = "self.all(k, k.matches('" + Patterns.CONFIG_KEY_CEL + "'))",
       message = "config keys must be dotted CKAN option names such as ckan.site_url")
-  @JsonPropertyDescription("Non-secret CKAN options, e.g. ckan.site_url. Secrets never go here.")
-  public Map<String, String> config;
+  @ValidationRule(
+      value = "self.all(k, !self[k].matches('" + Patterns.URL_WITH_PASSWORD + "'))",
+      message = "config values must not carry a password in a URL (scheme://user:password@host): spec.config lands in "
+          + "a ConfigMap; put the option in spec.secretConfig with a secretKeyRef to a Secret holding the URL")
+  @JsonPropertyDescription("Non-secret CKAN options, e.g. ckan.site_url (values of at most 8192 characters). "
+      + "Secrets never go here.")
+  public Map<String, @Size(max = Patterns.CONFIG_VALUE_MAX) String> config;
 
-  @Size(max = 50)
+  @Size(max = MAX_SECRET_OPTIONS)
   @ValidationRule(value = "self.all(x, self.exists_one(y, y.option == x.option))", message = "secretConfig options must be unique")
   @JsonPropertyDescription("CKAN options whose values come from Secrets (secretKeyRef), e.g. beaker.session.secret.")
   public List<SecretOption> secretConfig;

@@ -3,6 +3,7 @@ package io.ckan.operator.api;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Pattern;
+import io.fabric8.generator.annotation.Size;
 import io.fabric8.generator.annotation.Required;
 import io.fabric8.generator.annotation.ValidationRule;
 
@@ -11,11 +12,13 @@ import io.fabric8.generator.annotation.ValidationRule;
 public class GitSource {
   @Required
   @Pattern(Patterns.GIT_URL)
+  @Size(max = Patterns.GIT_URL_MAX)
   @JsonPropertyDescription("https URL of the repository.")
   public String url;
 
   @Required
   @Pattern(Patterns.GIT_REF)
+  @Size(max = Patterns.GIT_REF_MAX)
   @JsonPropertyDescription("A tag or a 40-hex commit. Branch names are rejected unless allowFloatingRef is true.")
   public String ref;
 

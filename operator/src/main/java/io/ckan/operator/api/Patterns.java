@@ -45,6 +45,27 @@ public final class Patterns {
   public static final String QUANTITY = "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$";
   /** A Kubernetes object name (DNS-1123 subdomain). */
   public static final String OBJECT_NAME = "^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$";
+  /**
+   * A password inside a URL, {@code scheme://user:password@host} (also {@code redis://:password@host}); searched, not
+   * anchored. RE2 and java.util.regex alike, and free of quotes and backslashes, so a CEL string literal can hold it.
+   */
+  public static final String URL_WITH_PASSWORD = "://[^/?#@]*:[^/?#@]*@";
+  /** A CKAN option's value in spec.config. */
+  public static final int CONFIG_VALUE_MAX = 8192;
+
+  // The longest strings the patterns above admit. Declared as maxLength beside the pattern wherever a CEL rule may
+  // read the value: the API server bounds a rule's cost by declared lengths only, never by a pattern.
+  public static final int EXTENSION_NAME_MAX = 63;
+  public static final int PIP_PIN_MAX = 268;
+  public static final int GIT_URL_MAX = 1278;
+  public static final int GIT_REF_MAX = 128;
+  public static final int RELATIVE_PATH_MAX = 200;
+  public static final int PLUGIN_MAX = 100;
+  public static final int CONFIG_KEY_MAX = 584;
+  public static final int SECRET_KEY_MAX = 253;
+  public static final int OBJECT_NAME_MAX = 253;
+  public static final int SERVICE_URL_MAX = 1278;
+
   /** An image reference with a tag or a digest (used for base-image overrides). */
   public static final String IMAGE =
       "^[a-z0-9]([a-z0-9._-]{0,127})(:[0-9]{1,5})?(/[a-z0-9]([a-z0-9._-]{0,127}))*(:[A-Za-z0-9_][A-Za-z0-9._-]{0,127})?(@sha256:[a-f0-9]{64})?$";

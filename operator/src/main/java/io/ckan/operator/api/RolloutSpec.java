@@ -10,14 +10,16 @@ public class RolloutSpec {
   public static final int DEFAULT_PROGRESS_DEADLINE_SECONDS = 600;
   public static final int DEFAULT_BAKE_SECONDS = 300;
   public static final int DEFAULT_REVISION_HISTORY_LIMIT = 5;
+  public static final int MAX_SECONDS = 86400;
+  public static final int MAX_REVISION_HISTORY_LIMIT = 100;
 
   @Min(1)
-  @Max(86400)
+  @Max(MAX_SECONDS)
   @JsonPropertyDescription("Seconds a new revision has to become available before it is marked Failed (default 600).")
   public Integer progressDeadlineSeconds;
 
   @Min(0)
-  @Max(86400)
+  @Max(MAX_SECONDS)
   @JsonPropertyDescription("Seconds the new revision is watched after the switch while the previous one stays warm (default 300).")
   public Integer bakeSeconds;
 
@@ -29,7 +31,7 @@ public class RolloutSpec {
   public Boolean allowRevertAcrossMigrations;
 
   @Min(1)
-  @Max(100)
+  @Max(MAX_REVISION_HISTORY_LIMIT)
   @JsonPropertyDescription("Retained revisions besides the current one (default 5, at least 1).")
   public Integer revisionHistoryLimit;
 

@@ -3,6 +3,7 @@ package io.ckan.operator.api;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Pattern;
+import io.fabric8.generator.annotation.Size;
 import io.fabric8.generator.annotation.ValidationRule;
 
 /** Connections to PostgreSQL, the DataStore, Solr and Redis. Credentials only through Secrets. */
@@ -24,6 +25,7 @@ public class ServicesSpec {
   public SecretKeyRef datastoreReadUrl;
 
   @Pattern(Patterns.SERVICE_URL)
+  @Size(max = Patterns.SERVICE_URL_MAX)
   @JsonPropertyDescription("Solr core URL (CKAN_SOLR_URL), e.g. http://solr:8983/solr/ckan. No credentials here.")
   public String solrUrl;
 

@@ -1,5 +1,6 @@
 package io.ckan.operator.api;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Pattern;
@@ -30,6 +31,11 @@ public class StorageSpec {
 
   public enum AccessMode {
     ReadWriteMany,
-    ReadWriteOnce
+    ReadWriteOnce;
+
+    @JsonCreator
+    public static AccessMode of(String text) {
+      return ExactEnum.of(AccessMode.class, text);
+    }
   }
 }

@@ -12,12 +12,15 @@ import java.util.List;
 /** Background workers ({@code ckan jobs worker}), one Deployment per revision, switched with the web tier. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class WorkersSpec {
+  public static final int MAX_REPLICAS = 100;
+  public static final int MAX_QUEUES = 20;
+
   @Min(0)
-  @Max(100)
+  @Max(MAX_REPLICAS)
   @JsonPropertyDescription("Worker replicas of the serving revision (in place; default 1).")
   public Integer replicas;
 
-  @Size(max = 20)
+  @Size(max = MAX_QUEUES)
   @JsonPropertyDescription("Queues to consume (default: default). Part of the revision.")
   public List<@Pattern(Patterns.QUEUE) String> queues;
 

@@ -20,8 +20,6 @@ public final class ReleaseFactory {
 
   public static final String DEFAULT_BASE_REPOSITORY = "ckan/ckan-base";
   public static final String PLUGINS_ENV = "CKAN__PLUGINS";
-  /** Longest instance name: leaves room for "-r<9 digits>-migrate" and "-r<N>-worker" within 63 characters. */
-  public static final int MAX_NAME = 40;
 
   public static ReleaseOutcome from(CkanInstanceSpec spec) {
     return from(spec, "ckan");
@@ -29,11 +27,7 @@ public final class ReleaseFactory {
 
   /** @param instance the CkanInstance's name (managed services are named after it) */
   public static ReleaseOutcome from(CkanInstanceSpec spec, String instance) {
-    List<FieldError> errors = new ArrayList<>(SpecValidator.validate(spec));
-    if (instance.length() > MAX_NAME) {
-      errors.add(0, new FieldError("metadata.name", "'" + instance + "' is longer than " + MAX_NAME
-          + " characters: object names such as <name>-r<N>-migrate must fit Kubernetes' 63"));
-    }
+    List<FieldError> errors = SpecValidator.validate(instance, spec);
     if (!errors.isEmpty()) {
       return new ReleaseOutcome.Invalid(List.copyOf(errors));
     }

@@ -22,4 +22,7 @@ final class Tokens {
   static final Pattern OBJECT_NAME = Pattern.compile(Patterns.OBJECT_NAME);
   static final Pattern SECRET_KEY = Pattern.compile(Patterns.SECRET_KEY);
   static final Pattern SERVICE_URL = Pattern.compile(Patterns.SERVICE_URL);
+  static final Pattern QUEUE = Pattern.compile(Patterns.QUEUE);
+  static final Pattern HOST = Pattern.compile(Patterns.HOST);
+  static final Pattern QUANTITY = Pattern.compile(Patterns.QUANTITY);
 }

@@ -38,7 +38,7 @@ public final class GeneratedSecrets {
   public static final String JWT_SECRET = "api_token.jwt.secret";
 
   public static String keysName(String instance) {
-    return instance + "-keys";
+    return Names.OfInstance.KEYS.of(instance);
   }
 
   /** The key of {@code <instance>-keys} that holds a shared option. */

@@ -26,7 +26,7 @@ public final class InstanceObjects {
   public static final String OUTLIVES_INSTANCE = "ckan.io/outlives-instance";
 
   public static String storageName(String instance) {
-    return instance + "-storage";
+    return Names.OfInstance.STORAGE.of(instance);
   }
 
   /** Ingress {@code <instance>} (networking.k8s.io/v1): the host, all paths, to the pointer Service's port 80. */

@@ -83,7 +83,7 @@ public final class ManagedServices {
   static final String DATA_VOLUME = "data";
 
   public static String secretName(String instance) {
-    return instance + "-services";
+    return Names.OfInstance.SERVICES.of(instance);
   }
 
   /**
@@ -106,19 +106,19 @@ public final class ManagedServices {
   }
 
   public static String databaseName(String instance) {
-    return instance + "-db";
+    return Names.OfInstance.DATABASE.of(instance);
   }
 
   public static String databaseInitName(String instance) {
-    return instance + "-db-init";
+    return Names.OfInstance.DATABASE_INIT.of(instance);
   }
 
   public static String solrName(String instance) {
-    return instance + "-solr";
+    return Names.OfInstance.SOLR.of(instance);
   }
 
   public static String redisName(String instance) {
-    return instance + "-redis";
+    return Names.OfInstance.REDIS.of(instance);
   }
 
   /** The CKAN core of the managed Solr, as CKAN_SOLR_URL wants it. */

@@ -27,7 +27,7 @@ public final class MigrationObjects {
   public static final long DEADLINE_SECONDS = 1800;
 
   public static String name(String instance, int revision) {
-    return Names.revision(instance, revision) + "-migrate";
+    return Names.OfRevision.MIGRATION.of(instance, revision);
   }
 
   /**

@@ -30,7 +30,7 @@ public final class WorkerObjects {
   public static final long GRACE_SECONDS = 210;
 
   public static String name(String instance, int revision) {
-    return Names.revision(instance, revision) + "-worker";
+    return Names.OfRevision.WORKER.of(instance, revision);
   }
 
   /** What the worker pods of a revision are selected by. */

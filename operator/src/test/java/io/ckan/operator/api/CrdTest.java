@@ -91,4 +91,34 @@ class CrdTest {
     assertFalse(regex.isEmpty(), "no pattern at " + pointer);
     assertEquals(accepted, Pattern.compile(regex).matcher(value).find(), regex);
   }
+
+  /**
+   * The API server refuses a CRD whose CEL rules might cost too much, estimating the cost from declared bounds only
+   * (never from a pattern): under a rule every array needs maxItems, every map maxProperties and every string
+   * maxLength or an enum. Without them the committed CRD was refused ("estimated rule cost exceeds budget").
+   */
+  @Test
+  void celRulesOnlyReadBoundedValues() throws Exception {
+    List<String> unbounded = new ArrayList<>();
+    unboundedUnderRules(spec(), "spec", false, unbounded);
+    assertEquals(List.of(), unbounded, "bound them with @Size so the API server accepts the CEL rules");
+  }
+
+  private static void unboundedUnderRules(JsonNode node, String path, boolean underRule, List<String> unbounded) {
+    boolean ruled = underRule || node.has("x-kubernetes-validations");
+    String type = node.path("type").asText();
+    boolean map = node.path("additionalProperties").isObject();
+    if (ruled && (type.equals("array") && !node.has("maxItems") || map && !node.has("maxProperties")
+        || type.equals("string") && !node.has("maxLength") && !node.has("enum"))) {
+      unbounded.add(path);
+    }
+    node.path("properties").fields().forEachRemaining(e ->
+        unboundedUnderRules(e.getValue(), path + "." + e.getKey(), ruled, unbounded));
+    if (node.has("items")) {
+      unboundedUnderRules(node.get("items"), path + "[*]", ruled, unbounded);
+    }
+    if (map) {
+      unboundedUnderRules(node.get("additionalProperties"), path + "[*]", ruled, unbounded);
+    }
+  }
 }

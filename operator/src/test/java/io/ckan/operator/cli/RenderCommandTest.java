@@ -127,4 +127,15 @@ class RenderCommandTest {
     assertEquals(2, render("render"));
     assertEquals(2, render("frobnicate"));
   }
+
+  /** Finding 1 of issue 9: render refuses a name no Service can carry, like the operator does. */
+  @Test
+  void refusesANameNoServiceCanCarry(@TempDir Path dir) throws Exception {
+    Path cr = dir.resolve("dotted.yaml");
+    Files.writeString(cr, Files.readString(Path.of("../examples/minimal.yaml")).replace("name: portal", "name: my.portal"));
+    assertEquals(1, render("render", "-f", cr.toString()));
+    String message = err.toString(StandardCharsets.UTF_8);
+    assertTrue(message.contains("metadata.name: 'my.portal' is not a DNS-1035 label"), message);
+    assertEquals("", out.toString(StandardCharsets.UTF_8));
+  }
 }

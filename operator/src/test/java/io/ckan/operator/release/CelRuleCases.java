@@ -1,0 +1,71 @@
+package io.ckan.operator.release;
+
+import static java.util.Map.entry;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+
+/**
+ * Java cannot evaluate the CRD's CEL rules, so each rule (keyed by where it stands and its exact text) has specs that
+ * break it, made from parity/every-field.yaml, and the field SpecValidator must name. ValidatorParityTest fails on a
+ * rule of the CRD that is missing here, and on an entry here that the CRD no longer has.
+ */
+final class CelRuleCases {
+  private CelRuleCases() {}
+
+  /** A change to the valid document that breaks the rule, and the field the validator must report. */
+  record Case(String breaks, Consumer<ObjectNode> change, String field) {}
+
+  static final Map<String, List<Case>> BY_RULE = Map.ofEntries(
+      entry(" | size(self.metadata.name) <= 40", List.of(
+          new Case("a 41-character name", cr -> name(cr, "a".repeat(41)), "metadata.name"))),
+      entry(" | self.metadata.name.matches('^[a-z]([-a-z0-9]*[a-z0-9])?$')", List.of(
+          new Case("a dotted name", cr -> name(cr, "my.portal"), "metadata.name"),
+          new Case("a leading digit", cr -> name(cr, "1portal"), "metadata.name"))),
+      entry(" | !self.metadata.name.matches('(-r[0-9]+(-worker|-migrate)?|-storage|-keys|-services|-db|-db-init"
+          + "|-solr|-redis)$')", List.of(
+          new Case("another instance's revision", cr -> name(cr, "a-r1"), "metadata.name"),
+          new Case("another instance's database", cr -> name(cr, "portal-db"), "metadata.name"))),
+      entry(" | !self.metadata.name.startsWith('ckan-build-')", List.of(
+          new Case("a build Job's name", cr -> name(cr, "ckan-build-0123456789ab"), "metadata.name"))),
+      entry("spec.config | self.all(k, k.matches('^[a-z0-9_]{1,64}(\\\\.[a-z0-9_]{1,64}){0,8}$'))", List.of(
+          new Case("a key with a space", cr -> obj(cr, "/spec/config").put("Site Url", "x"), "spec.config[Site Url]"))),
+      entry("spec.config | self.all(k, !self[k].matches('://[^/?#@]*:[^/?#@]*@'))", List.of(
+          new Case("a database URL with its password", cr -> obj(cr, "/spec/config").put("ckanext.example.url",
+              "postgresql://ckan:secret@db/ckan"), "spec.config[ckanext.example.url]"))),
+      entry("spec.extensions | self.all(x, self.exists_one(y, y.name == x.name))", List.of(
+          new Case("two extensions named dcat", cr -> obj(cr, "/spec/extensions/1").put("name", "dcat"),
+              "spec.extensions[1].name"))),
+      entry("spec.extensions[*] | has(self.pip) != has(self.git)", List.of(
+          new Case("no source", cr -> obj(cr, "/spec/extensions/0").remove("pip"), "spec.extensions[0]"),
+          new Case("two sources", cr -> obj(cr, "/spec/extensions/0").set("git", cr.at("/spec/extensions/1/git")
+              .deepCopy()), "spec.extensions[0]"))),
+      entry("spec.extensions[*].git | !self.ref.contains('..')", List.of(
+          new Case("a ref with ..", cr -> obj(cr, "/spec/extensions/1/git").put("ref", "v1..2"),
+              "spec.extensions[1].git.ref"))),
+      entry("spec.plugins | self.all(x, self.exists_one(y, y == x))", List.of(
+          new Case("dcat twice", cr -> array(cr, "/spec/plugins").add("dcat"), "spec.plugins[5]"))),
+      entry("spec.secretConfig | self.all(x, self.exists_one(y, y.option == x.option))", List.of(
+          new Case("secret_key twice", cr -> array(cr, "/spec/secretConfig").add(cr.at("/spec/secretConfig/0")
+              .deepCopy()), "spec.secretConfig[1].option"))),
+      entry("spec.services | (has(self.managed) && self.managed) || (has(self.databaseUrl) && has(self.solrUrl) "
+          + "&& has(self.redisUrl))", List.of(
+          new Case("no database", cr -> obj(cr, "/spec/services").remove("databaseUrl"), "spec.services.databaseUrl"),
+          new Case("no Solr", cr -> obj(cr, "/spec/services").remove("solrUrl"), "spec.services.solrUrl"),
+          new Case("no Redis", cr -> obj(cr, "/spec/services").remove("redisUrl"), "spec.services.redisUrl"))));
+
+  private static void name(ObjectNode cr, String name) {
+    obj(cr, "/metadata").put("name", name);
+  }
+
+  private static ObjectNode obj(ObjectNode cr, String pointer) {
+    return (ObjectNode) cr.at(pointer);
+  }
+
+  private static ArrayNode array(ObjectNode cr, String pointer) {
+    return (ArrayNode) cr.at(pointer);
+  }
+}
