@@ -6,7 +6,7 @@ import io.ckan.operator.api.HistoryEntry;
 import io.ckan.operator.api.RevisionStatus;
 import io.ckan.operator.health.HttpStatusShowProbe;
 import io.ckan.operator.reconcile.OperatorRunner;
-import io.ckan.operator.resources.Labels;
+import io.ckan.operator.contract.Labels;
 import io.ckan.sim.Behaviour;
 import io.ckan.sim.CkanJobs;
 import io.ckan.sim.JobBehaviour;

@@ -1,7 +1,7 @@
 package io.ckan.demo;
 
 import io.ckan.operator.api.CkanInstance;
-import io.ckan.operator.resources.Labels;
+import io.ckan.operator.contract.Labels;
 import io.ckan.sim.SimulatedCluster;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.client.KubernetesClient;

@@ -1,6 +1,6 @@
 package io.ckan.operator.api;
 
-import io.ckan.operator.resources.Names;
+import io.ckan.operator.contract.Names;
 import io.fabric8.crd.generator.annotation.AdditionalPrinterColumn;
 import io.fabric8.generator.annotation.ValidationRule;
 import io.fabric8.kubernetes.api.model.Namespaced;

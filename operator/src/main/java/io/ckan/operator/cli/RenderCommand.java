@@ -7,7 +7,7 @@ import io.ckan.operator.release.Release;
 import io.ckan.operator.release.ReleaseFactory;
 import io.ckan.operator.release.ReleaseOutcome;
 import io.ckan.operator.resources.DesiredState;
-import io.ckan.operator.resources.Names;
+import io.ckan.operator.contract.Names;
 import io.ckan.operator.resources.Owner;
 import io.ckan.operator.resources.WorkerObjects;
 import io.fabric8.kubernetes.api.model.HasMetadata;

@@ -1,5 +1,6 @@
 package io.ckan.operator.plan;
 
+import io.ckan.operator.contract.Reasons;
 import io.ckan.operator.release.ReleaseOutcome;
 import java.util.EnumMap;
 import java.util.List;
@@ -19,17 +20,13 @@ import java.util.stream.Collectors;
 public final class Planner {
   private Planner() {}
 
-  public static final String DEPLOY = "Deploy";
-  public static final String AUTO_REVERT = "AutoRevert";
-  public static final String ROLLBACK = "Rollback";
-
   /** What each phase does; handlers add steps to the pass and return the deciding condition. */
   private static Map<Phase, Function<Pass, Condition>> table() {
     Map<Phase, Function<Pass, Condition>> t = new EnumMap<>(Phase.class);
-    t.put(Phase.PAUSED, pass -> Planning.stalledFalse("Paused", "paused (spec.paused or the ckan.io/paused "
+    t.put(Phase.PAUSED, pass -> Planning.stalledFalse(Reasons.PAUSED, "paused (spec.paused or the ckan.io/paused "
         + "annotation): rollouts and reverts are frozen"));
     t.put(Phase.BAKE_FAILED, pass -> Reverts.bakeFailed(pass.p));
-    t.put(Phase.INVALID, pass -> Planning.stalled("InvalidSpec",
+    t.put(Phase.INVALID, pass -> Planning.stalled(Reasons.INVALID_SPEC,
         ((ReleaseOutcome.Invalid) pass.p.in.outcome()).message()));
     t.put(Phase.BLOCKED, Planner::blocked);
     t.put(Phase.CURRENT_JUDGED, pass -> Reverts.currentJudged(pass.p, pass.request));

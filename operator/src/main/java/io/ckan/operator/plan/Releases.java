@@ -1,5 +1,6 @@
 package io.ckan.operator.plan;
 
+import io.ckan.operator.contract.Names;
 import java.util.EnumSet;
 
 /** Getting the spec's revision ready to serve: create it, retry it, build its image, migrate its database. */
@@ -73,7 +74,7 @@ final class Releases {
   static Condition migrate(Planning p) {
     ObservedRevision target = p.target;
     ObservedMigration m = p.in.migrations().get(target.number());
-    String job = p.in.instance() + "-r" + target.number() + "-migrate";
+    String job = Names.OfRevision.MIGRATION.of(p.in.instance(), target.number());
     p.states.put(target.number(), new Plan.StateReport(RevisionState.Migrating, "ckan db upgrade"));
     if (m == null) {
       p.actions.add(new Step.StartMigration(target.number(), p.builtImage()));

@@ -1,5 +1,6 @@
 package io.ckan.operator.plan;
 
+import io.ckan.operator.contract.Reasons;
 import java.util.Comparator;
 import java.util.Optional;
 
@@ -17,7 +18,7 @@ final class Reverts {
     int previous = p.previous();
     p.keepWarm.add(previous);
     p.records.add(new Step.RecordVerdict(live.number(), Verdict.ROLLED_BACK, "AutoRevert: " + unhealthy));
-    p.actions.add(p.movePointer(previous, Planner.AUTO_REVERT, "revision " + live.number() + " " + unhealthy, null));
+    p.actions.add(p.movePointer(previous, Reasons.AUTO_REVERT, "revision " + live.number() + " " + unhealthy, null));
     p.workersFor(p.byNumber.get(previous), p.wantedWorkers(), "follow the pointer");
     p.workersFor(live, 0, "reverted");
     return Planning.progressing("AutoReverting", "revision " + live.number() + " " + unhealthy
@@ -50,7 +51,7 @@ final class Reverts {
     ObservedRevision current = p.current;
     ObservedRevision fallback = request.map(r -> Rollbacks.resolve(p, r)).filter(r -> !r.blocked() && r != current)
         .orElseGet(() -> revertTarget(p));
-    String type = request.isPresent() ? Planner.ROLLBACK : Planner.AUTO_REVERT;
+    String type = request.isPresent() ? Reasons.ROLLBACK : Reasons.AUTO_REVERT;
     if (fallback == null) {
       return Planning.stalled("NoRevisionToRevertTo", "revision " + current.number() + " is "
           + current.verdict().value() + " but no retained revision can take its place; change the spec to roll "

@@ -1,5 +1,6 @@
 package io.ckan.operator.plan;
 
+import io.ckan.operator.contract.Reasons;
 import io.ckan.operator.health.Verification;
 import java.util.Optional;
 import java.util.stream.Collectors;
@@ -95,7 +96,7 @@ final class Rollbacks {
       p.records.add(new Step.RecordVerdict(p.target.number(), Verdict.ROLLED_BACK,
           "ManualRollback: " + describe(request) + " moved the pointer to revision " + to.number()));
     }
-    p.actions.add(p.movePointer(to.number(), Planner.ROLLBACK, describe(request), request.raw()));
+    p.actions.add(p.movePointer(to.number(), Reasons.ROLLBACK, describe(request), request.raw()));
     p.workersFor(to, p.wantedWorkers(), "follow the pointer");
     p.workersFor(p.current, 0, "the pointer left this revision");
     return Planning.progressing("RollingBack", "moving the pointer to revision " + to.number() + " ("

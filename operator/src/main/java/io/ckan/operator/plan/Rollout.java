@@ -1,5 +1,6 @@
 package io.ckan.operator.plan;
 
+import io.ckan.operator.contract.Reasons;
 import io.ckan.operator.health.Verification;
 import java.time.Instant;
 import java.util.List;
@@ -38,7 +39,7 @@ final class Rollout {
     if (target.availableAt(replicas)) {
       Verification.Result health = p.in.health().get(target.number());
       if (health != null && health.passed()) {
-        p.actions.add(p.movePointer(target.number(), Planner.DEPLOY, "revision " + target.number() + " verified: "
+        p.actions.add(p.movePointer(target.number(), Reasons.DEPLOY, "revision " + target.number() + " verified: "
             + health.message(), null));
         p.workersFor(target, p.wantedWorkers(), "switched with the web tier");
         return Planning.progressing("PointerMoved", "moving the pointer to revision " + target.number());

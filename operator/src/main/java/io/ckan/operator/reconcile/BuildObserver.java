@@ -4,7 +4,7 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import io.ckan.operator.plan.JobState;
 import io.ckan.operator.plan.ObservedBuild;
 import io.ckan.operator.release.BuildResult;
-import io.ckan.operator.resources.Labels;
+import io.ckan.operator.contract.Labels;
 import io.fabric8.kubernetes.api.model.ContainerStatus;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Pod;

@@ -1,5 +1,6 @@
 package io.ckan.operator.reconcile;
 
+import io.ckan.operator.contract.Reasons;
 import io.ckan.operator.api.CkanInstance;
 import io.ckan.operator.api.CkanInstanceSpec;
 import io.ckan.operator.api.CkanInstanceStatus;
@@ -17,8 +18,8 @@ import io.ckan.operator.plan.Step;
 import io.ckan.operator.release.Release;
 import io.ckan.operator.release.ReleaseFactory;
 import io.ckan.operator.release.ReleaseOutcome;
-import io.ckan.operator.resources.Labels;
-import io.ckan.operator.resources.Names;
+import io.ckan.operator.contract.Labels;
+import io.ckan.operator.contract.Names;
 import io.ckan.operator.resources.Owner;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.HasMetadata;
@@ -130,7 +131,7 @@ public class CkanInstanceReconciler implements Reconciler<CkanInstance> {
     String message = ReconcileErrors.describe(e);
     long generation = instance.getMetadata().getGeneration() == null ? 0 : instance.getMetadata().getGeneration();
     new EventRecorder(context.getClient()).emit(EventRecorder.event(instance, "Warning",
-        StatusReport.RECONCILE_ERROR, message, now));
+        Reasons.RECONCILE_ERROR, message, now));
     instance.setStatus(StatusReport.failed(instance.getStatus(), generation, message, now));
     return ErrorStatusUpdateControl.patchStatus(instance);
   }

@@ -1,5 +1,6 @@
 package io.ckan.operator.reconcile;
 
+import io.ckan.operator.contract.Reasons;
 import io.ckan.operator.api.CkanInstance;
 import io.ckan.operator.api.HistoryEntry;
 import io.ckan.operator.plan.Step;
@@ -32,7 +33,7 @@ final class EventRecorder {
   static Optional<Event> forStep(CkanInstance instance, Step step, Instant now) {
     if (step instanceof Step.MovePointer m) {
       HistoryEntry entry = m.history().get(m.history().size() - 1);
-      String type = entry.type.equals("Deploy") ? "Normal" : "Warning";
+      String type = entry.type.equals(Reasons.DEPLOY) ? "Normal" : "Warning";
       return Optional.of(event(instance, type, "Pointer" + entry.type, "pointer moved "
           + (m.from() == null ? "" : "from revision " + m.from() + " ") + "to revision " + m.to() + ": "
           + entry.reason, now));

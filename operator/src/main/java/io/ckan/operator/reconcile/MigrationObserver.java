@@ -3,7 +3,7 @@ package io.ckan.operator.reconcile;
 import io.ckan.operator.plan.JobState;
 import io.ckan.operator.plan.ObservedMigration;
 import io.ckan.operator.release.MigrationResult;
-import io.ckan.operator.resources.Labels;
+import io.ckan.operator.contract.Labels;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import java.util.Collection;

@@ -1,9 +1,9 @@
 package io.ckan.operator.reconcile;
 
 import io.ckan.operator.plan.Step;
-import io.ckan.operator.resources.Labels;
+import io.ckan.operator.contract.Labels;
 import io.ckan.operator.resources.MigrationObjects;
-import io.ckan.operator.resources.Names;
+import io.ckan.operator.contract.Names;
 import io.ckan.operator.resources.Owner;
 import io.ckan.operator.resources.WorkerObjects;
 import io.fabric8.kubernetes.api.model.ConfigMap;
@@ -28,8 +28,6 @@ import java.util.stream.Collectors;
  */
 final class NameGuard {
   private NameGuard() {}
-
-  static final String REASON = "NameConflict";
 
   record Wanted(Class<? extends HasMetadata> kind, String name) {}
 

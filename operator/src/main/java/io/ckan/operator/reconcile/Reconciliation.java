@@ -1,5 +1,6 @@
 package io.ckan.operator.reconcile;
 
+import io.ckan.operator.contract.Reasons;
 import io.ckan.operator.api.CkanInstance;
 import io.ckan.operator.api.CkanInstanceSpec;
 import io.ckan.operator.api.CkanInstanceStatus;
@@ -17,8 +18,8 @@ import io.ckan.operator.plan.Step;
 import io.ckan.operator.release.Release;
 import io.ckan.operator.release.ReleaseFactory;
 import io.ckan.operator.release.ReleaseOutcome;
-import io.ckan.operator.resources.Labels;
-import io.ckan.operator.resources.Names;
+import io.ckan.operator.contract.Labels;
+import io.ckan.operator.contract.Names;
 import io.ckan.operator.resources.Owner;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
@@ -75,7 +76,7 @@ public final class Reconciliation {
       java.util.Optional<String> missing = SecretCheck.missing(ready.release().secretEnv(), ns,
           secret -> client.secrets().inNamespace(ns).withName(secret).get());
       if (missing.isPresent()) {
-        outcome = new ReleaseOutcome.Blocked("MissingSecret", missing.get());
+        outcome = new ReleaseOutcome.Blocked(Reasons.MISSING_SECRET, missing.get());
       }
     }
     RolloutSpec rollout = spec == null || spec.rollout == null ? new RolloutSpec() : spec.rollout;
@@ -118,7 +119,7 @@ public final class Reconciliation {
     }
     Optional<String> conflict = NameGuard.conflict(client, owner, wanted);
     if (conflict.isPresent()) {
-      plan = plan.stalledInstead(NameGuard.REASON, conflict.get());
+      plan = plan.stalledInstead(Reasons.NAME_CONFLICT, conflict.get());
       release = null;
     }
     if (release != null) {

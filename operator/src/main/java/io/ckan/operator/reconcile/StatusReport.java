@@ -1,5 +1,6 @@
 package io.ckan.operator.reconcile;
 
+import io.ckan.operator.contract.Reasons;
 import io.ckan.operator.api.CkanInstanceStatus;
 import io.ckan.operator.api.RevisionStatus;
 import io.ckan.operator.plan.ObservedRevision;
@@ -82,12 +83,11 @@ public final class StatusReport {
     String time = now.truncatedTo(ChronoUnit.SECONDS).toString();
     status.conditions.removeIf(c -> Objects.equals(c.getType(), io.ckan.operator.plan.Condition.READY));
     status.conditions.add(0, new ConditionBuilder().withType(io.ckan.operator.plan.Condition.READY)
-        .withStatus("False").withReason(RECONCILE_ERROR).withMessage(message).withObservedGeneration(generation)
+        .withStatus("False").withReason(Reasons.RECONCILE_ERROR).withMessage(message).withObservedGeneration(generation)
         .withLastTransitionTime(time).build());
     return status;
   }
 
-  public static final String RECONCILE_ERROR = "ReconcileError";
 
   /**
    * The pointer as the plan's writes leave it: status is written after the steps, so it reports their result (a

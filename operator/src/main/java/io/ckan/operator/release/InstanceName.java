@@ -1,6 +1,6 @@
 package io.ckan.operator.release;
 
-import io.ckan.operator.resources.Names;
+import io.ckan.operator.contract.Names;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;

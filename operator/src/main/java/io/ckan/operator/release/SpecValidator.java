@@ -1,5 +1,6 @@
 package io.ckan.operator.release;
 
+import io.ckan.operator.contract.Names;
 import io.ckan.operator.api.BuildSpec;
 import io.ckan.operator.api.CkanInstanceSpec;
 import io.ckan.operator.api.ImageSpec;

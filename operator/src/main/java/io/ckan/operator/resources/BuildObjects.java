@@ -1,5 +1,6 @@
 package io.ckan.operator.resources;
 
+import io.ckan.operator.contract.Labels;
 import io.ckan.operator.api.BuildSpec;
 import io.ckan.operator.api.CkanInstance;
 import io.ckan.operator.api.ExtensionSpec;

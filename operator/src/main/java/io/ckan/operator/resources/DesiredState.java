@@ -1,5 +1,7 @@
 package io.ckan.operator.resources;
 
+import io.ckan.operator.contract.Names;
+import io.ckan.operator.contract.Labels;
 import io.ckan.operator.api.CkanInstanceSpec;
 import io.ckan.operator.api.ExtensionSpec;
 import io.ckan.operator.release.Dockerfile;

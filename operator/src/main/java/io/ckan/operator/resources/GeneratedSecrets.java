@@ -1,5 +1,8 @@
 package io.ckan.operator.resources;
 
+import io.ckan.operator.resources.RuntimeEnv;
+import io.ckan.operator.contract.Names;
+import io.ckan.operator.contract.Labels;
 import io.ckan.operator.api.CkanInstanceSpec;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.Secret;

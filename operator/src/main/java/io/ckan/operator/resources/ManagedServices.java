@@ -1,5 +1,7 @@
 package io.ckan.operator.resources;
 
+import io.ckan.operator.contract.Names;
+import io.ckan.operator.contract.Labels;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.Container;

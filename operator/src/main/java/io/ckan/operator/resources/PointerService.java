@@ -1,5 +1,7 @@
 package io.ckan.operator.resources;
 
+import io.ckan.operator.contract.Names;
+import io.ckan.operator.contract.Labels;
 import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServiceBuilder;

@@ -1,5 +1,7 @@
 package io.ckan.operator.resources;
 
+import io.ckan.operator.contract.Names;
+import io.ckan.operator.contract.Labels;
 import io.ckan.operator.release.Release;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;

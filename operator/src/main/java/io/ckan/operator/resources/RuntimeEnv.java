@@ -1,10 +1,10 @@
 package io.ckan.operator.resources;
 
+import io.ckan.operator.release.ConfigEnv;
 import io.ckan.operator.api.CkanInstanceSpec;
 import io.ckan.operator.api.SecretKeyRef;
 import io.ckan.operator.api.SecretOption;
 import io.ckan.operator.api.ServicesSpec;
-import io.ckan.operator.release.ConfigEnv;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.EnvVarBuilder;
 import java.util.ArrayList;

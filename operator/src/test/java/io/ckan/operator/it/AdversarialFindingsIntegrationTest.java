@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.ckan.operator.api.CkanInstanceSpec;
 import io.ckan.operator.api.WorkersSpec;
-import io.ckan.operator.resources.Labels;
+import io.ckan.operator.contract.Labels;
 import io.ckan.sim.Behaviour;
 import io.ckan.sim.Scenario;
 import io.fabric8.kubernetes.api.model.Service;

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.ckan.operator.api.CkanInstanceSpec;
-import io.ckan.operator.resources.Labels;
+import io.ckan.operator.contract.Labels;
 import io.ckan.sim.Behaviour;
 import io.ckan.sim.CkanBehaviour;
 import io.ckan.sim.Scenario;

@@ -13,7 +13,7 @@ import io.ckan.operator.api.SecretOption;
 import io.ckan.operator.api.ServicesSpec;
 import io.ckan.operator.api.StorageSpec;
 import io.ckan.operator.api.WorkersSpec;
-import io.ckan.operator.resources.Labels;
+import io.ckan.operator.contract.Labels;
 import io.ckan.sim.Behaviour;
 import io.ckan.sim.CkanJobs;
 import io.ckan.sim.Scenario;

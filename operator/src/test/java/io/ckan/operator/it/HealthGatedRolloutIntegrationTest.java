@@ -9,7 +9,7 @@ import io.ckan.operator.api.CkanInstanceSpec;
 import io.ckan.operator.api.CkanInstanceStatus;
 import io.ckan.operator.api.HistoryEntry;
 import io.ckan.operator.api.RevisionStatus;
-import io.ckan.operator.resources.Labels;
+import io.ckan.operator.contract.Labels;
 import io.ckan.sim.Behaviour;
 import io.ckan.sim.CkanBehaviour;
 import io.ckan.sim.Scenario;

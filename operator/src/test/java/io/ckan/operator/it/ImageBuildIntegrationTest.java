@@ -7,7 +7,7 @@ import io.ckan.operator.api.BuildSpec;
 import io.ckan.operator.api.CkanInstanceSpec;
 import io.ckan.operator.api.ExtensionSpec;
 import io.ckan.operator.api.GitSource;
-import io.ckan.operator.resources.Labels;
+import io.ckan.operator.contract.Labels;
 import io.ckan.sim.ImageBuilds;
 import io.ckan.sim.JobBehaviour;
 import io.ckan.sim.Scenario;

@@ -8,7 +8,7 @@ import io.ckan.operator.api.CkanInstance;
 import io.ckan.operator.api.CkanInstanceSpec;
 import io.ckan.operator.health.HttpStatusShowProbe;
 import io.ckan.operator.reconcile.OperatorRunner;
-import io.ckan.operator.resources.Labels;
+import io.ckan.operator.contract.Labels;
 import io.ckan.sim.CkanJobs;
 import io.ckan.sim.Scenario;
 import io.ckan.sim.SimulatedCluster;

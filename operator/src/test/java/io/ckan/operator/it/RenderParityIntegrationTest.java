@@ -15,7 +15,7 @@ import io.ckan.operator.api.StorageSpec;
 import io.ckan.operator.cli.Main;
 import io.ckan.operator.resources.GeneratedSecrets;
 import io.ckan.operator.resources.InstanceObjects;
-import io.ckan.operator.resources.Labels;
+import io.ckan.operator.contract.Labels;
 import io.ckan.operator.resources.RuntimeEnv;
 import io.ckan.sim.Scenario;
 import io.fabric8.kubernetes.api.model.EnvVar;

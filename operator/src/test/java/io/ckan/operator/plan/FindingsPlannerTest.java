@@ -1,5 +1,6 @@
 package io.ckan.operator.plan;
 
+import io.ckan.operator.contract.Reasons;
 import static io.ckan.operator.plan.PlannerTest.NOW;
 import static io.ckan.operator.plan.PlannerTest.OLD;
 import static io.ckan.operator.plan.PlannerTest.R;
@@ -55,7 +56,7 @@ class FindingsPlannerTest {
     Step.MovePointer move = p.steps().stream().filter(Step.MovePointer.class::isInstance)
         .map(Step.MovePointer.class::cast).findFirst().orElseThrow(() -> new AssertionError(p.steps()));
     assertEquals(1, move.to());
-    assertEquals(Planner.AUTO_REVERT, move.history().get(move.history().size() - 1).type);
+    assertEquals(Reasons.AUTO_REVERT, move.history().get(move.history().size() - 1).type);
     assertTrue(p.steps().indexOf(new Step.RecordVerdict(2, Verdict.ROLLED_BACK, "AutoRevert: has no available "
         + "replicas")) < p.steps().indexOf(move), "the verdict is on record before the pointer moves");
     assertTrue(p.steps().stream().noneMatch(s -> s instanceof Step.Scale sc && sc.revision() == 1),

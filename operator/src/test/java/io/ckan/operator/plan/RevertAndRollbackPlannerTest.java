@@ -1,5 +1,6 @@
 package io.ckan.operator.plan;
 
+import io.ckan.operator.contract.Reasons;
 import static io.ckan.operator.plan.PlannerTest.NOW;
 import static io.ckan.operator.plan.PlannerTest.OLD;
 import static io.ckan.operator.plan.PlannerTest.R;
@@ -93,7 +94,7 @@ class RevertAndRollbackPlannerTest {
     assertTrue(verdict.reason().startsWith("AutoRevert"), verdict.reason());
     Step.MovePointer move = (Step.MovePointer) p.steps().get(1);
     assertEquals(1, move.to());
-    assertEquals(Planner.AUTO_REVERT, move.history().get(move.history().size() - 1).type);
+    assertEquals(Reasons.AUTO_REVERT, move.history().get(move.history().size() - 1).type);
   }
 
   @Test
@@ -160,7 +161,7 @@ class RevertAndRollbackPlannerTest {
     Step.MovePointer move = (Step.MovePointer) p.steps().get(1);
     assertEquals(1, move.to());
     assertEquals("previous", move.handledRollback());
-    assertEquals(Planner.ROLLBACK, move.history().get(0).type);
+    assertEquals(Reasons.ROLLBACK, move.history().get(0).type);
   }
 
   @Test

@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.ckan.operator.api.HistoryEntry;
 import io.ckan.operator.plan.ObservedRevision;
 import io.ckan.operator.plan.Pointer;
-import io.ckan.operator.resources.Labels;
+import io.ckan.operator.contract.Labels;
 import io.ckan.operator.resources.Owner;
 import io.ckan.operator.resources.PointerService;
 import io.fabric8.kubernetes.api.model.Service;

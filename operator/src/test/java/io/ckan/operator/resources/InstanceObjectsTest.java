@@ -1,5 +1,7 @@
 package io.ckan.operator.resources;
 
+import io.ckan.operator.contract.Names;
+import io.ckan.operator.contract.Labels;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;

@@ -1,5 +1,6 @@
 package io.ckan.operator.resources;
 
+import io.ckan.operator.contract.Labels;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;

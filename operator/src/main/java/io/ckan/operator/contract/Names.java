@@ -1,4 +1,4 @@
-package io.ckan.operator.resources;
+package io.ckan.operator.contract;
 
 import java.util.Arrays;
 import java.util.List;
