@@ -30,12 +30,4 @@ public final class Fingerprint {
   public static String short12(String fingerprint) {
     return fingerprint.substring(0, 12);
   }
-
-  static String canonicalJson(Object canonicalInput) {
-    try {
-      return CANONICAL.writeValueAsString(canonicalInput);
-    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-      throw new IllegalStateException(e);
-    }
-  }
 }

@@ -71,9 +71,7 @@ public final class ReleaseFactory {
     runs.put("env", env);
     runs.put("resources", canonicalResources(spec.resources));
     runs.put("imageFingerprint", imageFingerprint);
-    if (!secretRefs.isEmpty()) {
-      runs.put("secretRefs", secretRefs);
-    }
+    runs.put("secretRefs", secretRefs); // never empty: a valid spec has a database and generated or given keys
     if (spec.workers != null) {
       Map<String, Object> workers = new TreeMap<>();
       workers.put("queues", spec.workers.queuesOrDefault());

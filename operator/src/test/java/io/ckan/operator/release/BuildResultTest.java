@@ -10,6 +10,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.NullSource;
 
 class BuildResultTest {
 
@@ -58,7 +59,17 @@ class BuildResultTest {
         Arguments.of("commit is a ref name", "{\"digest\":\"" + DIGEST + "\",\"commits\":{\"harvest\":\"v1.6.3\"}}",
             Optional.empty()),
         Arguments.of("key is not an extension name", "{\"digest\":\"" + DIGEST + "\",\"commits\":{\"Harvest_1\":\""
-            + HARVEST + "\"}}", Optional.empty()));
+            + HARVEST + "\"}}", Optional.empty()),
+        // two members like the real shape, but not an object / not the two names: never read as a result
+        Arguments.of("a JSON array of two", "[\"" + DIGEST + "\",{}]", Optional.empty()),
+        Arguments.of("an unknown field instead of commits", "{\"digest\":\"" + DIGEST + "\",\"tag\":{}}",
+            Optional.empty()),
+        Arguments.of("an unknown field instead of digest", "{\"image\":\"" + DIGEST + "\",\"commits\":{}}",
+            Optional.empty()),
+        Arguments.of("commit is a number", "{\"digest\":\"" + DIGEST + "\",\"commits\":{\"harvest\":7}}",
+            Optional.empty()),
+        Arguments.of("commit is an object", "{\"digest\":\"" + DIGEST + "\",\"commits\":{\"harvest\":{\"sha\":\""
+            + HARVEST + "\"}}}", Optional.empty()));
   }
 
   @ParameterizedTest(name = "{0}")
@@ -83,6 +94,7 @@ class BuildResultTest {
   }
 
   @ParameterizedTest(name = "{0}")
+  @NullSource
   @CsvSource({"sha256:abc", "'sha256:" + "0123456789ABCDEF0123456789abcdef0123456789abcdef0123456789abcdef'", "''"})
   void imageRefRefusesABadDigest(String digest) {
     assertThrows(IllegalArgumentException.class, () -> BuildResult.imageRef("registry.example.org/x:1", digest));

@@ -17,6 +17,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.NullAndEmptySource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class DockerfileTest {
 
@@ -46,69 +48,58 @@ class DockerfileTest {
   static final ExtensionSpec SPATIAL =
       git("spatial", "https://github.com/ckan/ckanext-spatial", "v2.3.2", "requirements.txt");
 
-  static final String DCAT_AND_HARVEST = """
-      FROM ckan/ckan-base:2.11.5
-      LABEL io.ckan.version="2.11.5"
-      # Rendered by ckan-operator from spec.extensions: one layer per extension, in name order.
-      # ckanext-envvars ships with the ckan-base image and is not installed again.
-      # Installs run as root: site-packages (/usr/local) belongs to ckan-sys and $PIP_SRC to ckan.
-      USER root
+  // installed from its git tag with its own setup.py requirements only: no requirements-file step
+  static final ExtensionSpec SCHEMING_GIT =
+      git("scheming", "https://github.com/ckan/ckanext-scheming.git", "release-3.1.0", null);
+
+  /** What every release Dockerfile starts with: the base, its version label, and root for the installs. */
+  static String head(String base, String version) {
+    return """
+        FROM %s
+        LABEL io.ckan.version="%s"
+        # Rendered by ckan-operator from spec.extensions: one layer per extension, in name order.
+        # ckanext-envvars ships with the ckan-base image and is not installed again.
+        # Installs run as root: site-packages (/usr/local) belongs to ckan-sys and $PIP_SRC to ckan.
+        USER root
+        """.formatted(base, version);
+  }
+
+  /** What every release Dockerfile ends with: the conflict check, then the runtime user. */
+  static final String TAIL = """
+      # Each install resolves alone; fail the build when the installed requirements conflict.
+      RUN pip check
+      USER 503:502
+      """;
+
+  static final String DCAT_LAYER = """
       RUN pip install --no-cache-dir 'ckanext-dcat==2.4.4'
+      """;
+  static final String HARVEST_LAYER = """
       ARG CKAN_EXT_HARVEST_COMMIT
       RUN pip install --no-cache-dir -e "git+https://github.com/ckan/ckanext-harvest.git@${CKAN_EXT_HARVEST_COMMIT:?}#egg=ckanext-harvest" \\
        && pip install --no-cache-dir -r "${PIP_SRC}/ckanext-harvest/pip-requirements.txt"
-      # Each install resolves alone; fail the build when the installed requirements conflict.
-      RUN pip check
-      USER 503:502
       """;
-
-  static final String SCHEMING_AND_SPATIAL = """
-      FROM ckan/ckan-base:2.10.10
-      LABEL io.ckan.version="2.10.10"
-      # Rendered by ckan-operator from spec.extensions: one layer per extension, in name order.
-      # ckanext-envvars ships with the ckan-base image and is not installed again.
-      # Installs run as root: site-packages (/usr/local) belongs to ckan-sys and $PIP_SRC to ckan.
-      USER root
+  static final String SCHEMING_LAYER = """
       RUN pip install --no-cache-dir 'ckanext-scheming==3.1.0'
+      """;
+  static final String SPATIAL_LAYER = """
       ARG CKAN_EXT_SPATIAL_COMMIT
       RUN pip install --no-cache-dir -e "git+https://github.com/ckan/ckanext-spatial@${CKAN_EXT_SPATIAL_COMMIT:?}#egg=ckanext-spatial" \\
        && pip install --no-cache-dir -r "${PIP_SRC}/ckanext-spatial/requirements.txt"
-      # Each install resolves alone; fail the build when the installed requirements conflict.
-      RUN pip check
-      USER 503:502
+      """;
+  static final String SCHEMING_GIT_LAYER = """
+      ARG CKAN_EXT_SCHEMING_COMMIT
+      RUN pip install --no-cache-dir -e "git+https://github.com/ckan/ckanext-scheming.git@${CKAN_EXT_SCHEMING_COMMIT:?}#egg=ckanext-scheming"
       """;
 
-  static final String ALL_FOUR = """
-      FROM registry.example.org/mirror/ckan-base:2.11.5@sha256:%s
-      LABEL io.ckan.version="2.11.5"
-      # Rendered by ckan-operator from spec.extensions: one layer per extension, in name order.
-      # ckanext-envvars ships with the ckan-base image and is not installed again.
-      # Installs run as root: site-packages (/usr/local) belongs to ckan-sys and $PIP_SRC to ckan.
-      USER root
-      RUN pip install --no-cache-dir 'ckanext-dcat==2.4.4'
-      ARG CKAN_EXT_HARVEST_COMMIT
-      RUN pip install --no-cache-dir -e "git+https://github.com/ckan/ckanext-harvest.git@${CKAN_EXT_HARVEST_COMMIT:?}#egg=ckanext-harvest" \\
-       && pip install --no-cache-dir -r "${PIP_SRC}/ckanext-harvest/pip-requirements.txt"
-      RUN pip install --no-cache-dir 'ckanext-scheming==3.1.0'
-      ARG CKAN_EXT_SPATIAL_COMMIT
-      RUN pip install --no-cache-dir -e "git+https://github.com/ckan/ckanext-spatial@${CKAN_EXT_SPATIAL_COMMIT:?}#egg=ckanext-spatial" \\
-       && pip install --no-cache-dir -r "${PIP_SRC}/ckanext-spatial/requirements.txt"
-      # Each install resolves alone; fail the build when the installed requirements conflict.
-      RUN pip check
-      USER 503:502
-      """.formatted("a".repeat(64));
-
-  static final String NO_EXTENSIONS = """
-      FROM ckan/ckan-base:2.11.5
-      LABEL io.ckan.version="2.11.5"
-      # Rendered by ckan-operator from spec.extensions: one layer per extension, in name order.
-      # ckanext-envvars ships with the ckan-base image and is not installed again.
-      # Installs run as root: site-packages (/usr/local) belongs to ckan-sys and $PIP_SRC to ckan.
-      USER root
-      # Each install resolves alone; fail the build when the installed requirements conflict.
-      RUN pip check
-      USER 503:502
-      """;
+  static final String DCAT_AND_HARVEST = head("ckan/ckan-base:2.11.5", "2.11.5") + DCAT_LAYER + HARVEST_LAYER + TAIL;
+  static final String SCHEMING_AND_SPATIAL =
+      head("ckan/ckan-base:2.10.10", "2.10.10") + SCHEMING_LAYER + SPATIAL_LAYER + TAIL;
+  static final String ALL_FOUR = head("registry.example.org/mirror/ckan-base:2.11.5@sha256:" + "a".repeat(64), "2.11.5")
+      + DCAT_LAYER + HARVEST_LAYER + SCHEMING_LAYER + SPATIAL_LAYER + TAIL;
+  static final String NO_EXTENSIONS = head("ckan/ckan-base:2.11.5", "2.11.5") + TAIL;
+  static final String SCHEMING_FROM_GIT = head("ckan/ckan-base:2.11.5", "2.11.5") + DCAT_LAYER + SCHEMING_GIT_LAYER
+      + TAIL;
 
   record Case(String base, String version, List<ExtensionSpec> extensions, String expected,
       List<String> gitArgs) {}
@@ -123,6 +114,8 @@ class DockerfileTest {
             "registry.example.org/mirror/ckan-base:2.11.5@sha256:" + "a".repeat(64), "2.11.5",
             List.of(SPATIAL, DCAT, SCHEMING, HARVEST), ALL_FOUR,
             List.of("CKAN_EXT_HARVEST_COMMIT", "CKAN_EXT_SPATIAL_COMMIT"))),
+        Arguments.of("scheming from git without a requirements file", new Case("ckan/ckan-base:2.11.5", "2.11.5",
+            List.of(SCHEMING_GIT, DCAT), SCHEMING_FROM_GIT, List.of("CKAN_EXT_SCHEMING_COMMIT"))),
         Arguments.of("no extensions", new Case("ckan/ckan-base:2.11.5", "2.11.5", List.of(), NO_EXTENSIONS,
             List.of())));
   }
@@ -204,6 +197,20 @@ class DockerfileTest {
     assertEquals(arg, Dockerfile.argName(name));
   }
 
+  /** An ARG name is built from the extension name only after the name is checked: nothing else reaches the text. */
+  @ParameterizedTest(name = "[{index}] {0}")
+  @NullAndEmptySource
+  @ValueSource(strings = {"a;b", "DCAT", "dcat_ap", "-dcat", "dcat-", "dcat ap", "dcat\nRUN id"})
+  void argNamesRefuseWhatIsNotAnExtensionName(String name) {
+    assertThrows(IllegalArgumentException.class, () -> Dockerfile.argName(name));
+  }
+
+  @Test
+  void noExtensionListIsNoExtensions() {
+    assertEquals(NO_EXTENSIONS, Dockerfile.render("ckan/ckan-base:2.11.5", "2.11.5", null));
+    assertEquals(List.of(), Dockerfile.gitBuildArgs(null));
+  }
+
   @ParameterizedTest(name = "{0} -> {1}")
   @CsvSource({
       "https://github.com/ckan/ckanext-harvest.git, ckanext-harvest",
@@ -231,6 +238,12 @@ class DockerfileTest {
             l.add(git("tilde", "https://github.com/ckan/~ckanext", "v1", null))),
         Arguments.of("requirements file outside the tree", (Consumer<List<ExtensionSpec>>) l ->
             l.add(git("up", "https://github.com/ckan/ckanext-up", "v1", "docs/../../etc/passwd"))),
+        Arguments.of("absolute requirements file", (Consumer<List<ExtensionSpec>>) l ->
+            l.add(git("abs", "https://github.com/ckan/ckanext-abs", "v1", "/etc/requirements.txt"))),
+        Arguments.of("requirements file with a space", (Consumer<List<ExtensionSpec>>) l ->
+            l.add(git("space", "https://github.com/ckan/ckanext-space", "v1", "requirements dev.txt"))),
+        Arguments.of("extension without a name", (Consumer<List<ExtensionSpec>>) l ->
+            l.add(pip(null, "ckanext-x==1.0"))),
         Arguments.of("requirements file on a pip source", (Consumer<List<ExtensionSpec>>) l -> {
           ExtensionSpec e = pip("dcat3", "ckanext-dcat==2.4.4");
           e.requirementsFile = "requirements.txt";
@@ -264,5 +277,7 @@ class DockerfileTest {
         () -> Dockerfile.render("ckan/ckan-base:2.11.5\nRUN id", "2.11.5", List.of()));
     assertThrows(IllegalArgumentException.class,
         () -> Dockerfile.render("ckan/ckan-base:2.11.5", "2.11.5\"", List.of()));
+    assertThrows(IllegalArgumentException.class, () -> Dockerfile.render(null, "2.11.5", List.of()));
+    assertThrows(IllegalArgumentException.class, () -> Dockerfile.render("ckan/ckan-base:2.11.5", null, List.of()));
   }
 }

@@ -56,6 +56,11 @@ class MigrationResultTest {
       "{\"before\":\"" + OLD + " (head)\",\"after\":\"" + NEW + "\"}",
       "{\"before\":null,\"after\":\"" + NEW + "\"}",
       "{\"before\":1,\"after\":\"" + NEW + "\"}",
+      "{\"before\":\"" + OLD + "\",\"after\":null}",
+      "{\"before\":\"" + OLD + "\",\"after\":2}",
+      "[\"" + OLD + "\",\"" + NEW + "\"]",                                    // two values, but not the object
+      "{\"before\":\"" + OLD + "\",\"head\":\"" + NEW + "\"}",                  // two fields, one unknown
+      "{\"error\":\"" + OLD + "\",\"after\":\"" + NEW + "\"}",
       "{\"before\":\"" + OLD + "\",\"after\":\"" + NEW + "\",\"extra\":1}",
       "{\"before\":\"" + OLD + "\",\"after\":\"" + NEW + "\",\"after\":\"" + NEW + "\"}",
       "{\"before\":\"" + OLD + "\",\"after\":\"" + NEW + "\"} trailing",
@@ -81,7 +86,7 @@ class MigrationResultTest {
 
   @ParameterizedTest(name = "[{index}] {0}")
   @NullAndEmptySource
-  @ValueSource(strings = {"garbage", "{\"error\":1}", "{\"error\":\"x\",\"before\":\"\"}", "{\"error\":\"x\"} y",
+  @ValueSource(strings = {"garbage", "{\"error\":1}", "[\"x\"]", "{\"errors\":\"x\"}", "{\"error\":\"x\",\"before\":\"\"}", "{\"error\":\"x\"} y",
       "{\"message\":\"x\"}"})
   void noErrorInOtherMessages(String message) {
     assertEquals(Optional.empty(), MigrationResult.error(message));
@@ -92,6 +97,7 @@ class MigrationResultTest {
     assertThrows(IllegalArgumentException.class, () -> new MigrationResult("base", NEW));
     assertThrows(IllegalArgumentException.class, () -> new MigrationResult(OLD, ""));
     assertThrows(IllegalArgumentException.class, () -> new MigrationResult(null, NEW));
+    assertThrows(IllegalArgumentException.class, () -> new MigrationResult(OLD, null));
     assertTrue(new MigrationResult("", NEW).changedSchema());
     assertFalse(new MigrationResult(NEW, NEW).changedSchema());
   }

@@ -6,7 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.ckan.operator.api.BuildSpec;
 import io.ckan.operator.api.CkanInstanceSpec;
+import io.ckan.operator.api.ImageSpec;
 import io.ckan.operator.api.RolloutSpec;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -142,5 +144,119 @@ class ReleaseFactoryTest {
     sameAgain.build = spec.build;
     Collections.reverse(sameAgain.extensions);
     assertEquals(r.fingerprint(), release(sameAgain).fingerprint(), "same inputs, same release, any order");
+  }
+
+  /** valid() with its extensions built by the operator instead of prebuilt by CI. */
+  static CkanInstanceSpec toBuild() {
+    CkanInstanceSpec spec = SpecValidatorTest.valid();
+    spec.image = null;
+    spec.build = new BuildSpec();
+    spec.build.registry = "registry.example.org/ckan/portal";
+    return spec;
+  }
+
+  /** valid() without extensions: the image needs no build. */
+  static CkanInstanceSpec noExtensions(Consumer<CkanInstanceSpec> change) {
+    CkanInstanceSpec spec = SpecValidatorTest.valid();
+    spec.extensions = null;
+    spec.plugins = new ArrayList<>(List.of("activity"));
+    spec.image = null;
+    change.accept(spec);
+    return spec;
+  }
+
+  static final String DIGEST = "@sha256:" + "c".repeat(64);
+  static final String MIRROR = "registry.example.org/mirror/ckan-base:2.11.5";
+
+  static Stream<Arguments> images() {
+    return Stream.of(
+        Arguments.of("no image section", noExtensions(s -> { }), "ckan/ckan-base:2.11.5", false),
+        Arguments.of("an empty image section", noExtensions(s -> s.image = new ImageSpec()), "ckan/ckan-base:2.11.5",
+            false),
+        Arguments.of("own base by tag", noExtensions(s -> {
+          s.image = new ImageSpec();
+          s.image.base = MIRROR;
+        }), MIRROR, false),
+        Arguments.of("own base by digest", noExtensions(s -> {
+          s.image = new ImageSpec();
+          s.image.base = MIRROR + DIGEST;
+        }), MIRROR + DIGEST, true),
+        Arguments.of("prebuilt by CI, base ignored", noExtensions(s -> {
+          s.image = new ImageSpec();
+          s.image.base = MIRROR;
+          s.image.prebuilt = "registry.example.org/ckan/portal" + DIGEST;
+        }), "registry.example.org/ckan/portal" + DIGEST, true),
+        Arguments.of("extensions in a prebuilt image", SpecValidatorTest.valid(),
+            "registry.example.org/ckan" + "@sha256:" + "a".repeat(64), true));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("images")
+  void theImageThePodsRun(String what, CkanInstanceSpec spec, String image, boolean pinned) {
+    Release r = release(spec);
+    assertEquals(image, r.image());
+    assertEquals(pinned, r.imagePinned());
+    assertEquals(null, r.build(), "nothing to build");
+  }
+
+  @Test
+  void aBuildStartsFromTheOwnBase() {
+    CkanInstanceSpec spec = toBuild();
+    spec.image = new ImageSpec();
+    spec.image.base = MIRROR + DIGEST;
+    ImageBuild build = release(spec).build();
+    assertEquals(MIRROR + DIGEST, build.baseImage());
+    assertEquals("2.11.5", build.ckanVersion());
+    assertEquals(spec.build, build.spec());
+  }
+
+  @Test
+  void aBuildSectionWithoutRegistryCannotBuild() {
+    CkanInstanceSpec spec = toBuild();
+    spec.build.registry = null;
+    spec.build.pushSecret = "push";
+    ReleaseOutcome.Blocked blocked = assertInstanceOf(ReleaseOutcome.Blocked.class, ReleaseFactory.from(spec));
+    assertEquals("BuildRegistryMissing", blocked.reason());
+  }
+
+  @Test
+  void extensionsAreBuiltInNameOrder() {
+    CkanInstanceSpec spec = toBuild();
+    Collections.reverse(spec.extensions);
+    assertEquals(List.of("harvest", "dcat"), spec.extensions.stream().map(e -> e.name).toList());
+    assertEquals(List.of("dcat", "harvest"), release(spec).build().extensions().stream().map(e -> e.name).toList());
+  }
+
+  @Test
+  void theBuiltImageReplacesNothingButTheImage() {
+    CkanInstanceSpec spec = toBuild();
+    Release built = release(spec);
+    Release pushed = built.withImage("registry.example.org/ckan/portal" + DIGEST);
+    assertEquals("registry.example.org/ckan/portal" + DIGEST, pushed.image());
+    assertTrue(pushed.imagePinned());
+    assertEquals(new Release(built.fingerprint(), built.imageFingerprint(), built.version(), pushed.image(), true,
+        built.plugins(), built.env(), built.resources(), built.secretEnv(), built.workers(), built.storage(),
+        built.build()), pushed);
+    assertFalse(built.withImage("registry.example.org/ckan/portal:2.11.5").imagePinned());
+  }
+
+  @Test
+  void theShortFingerprintIsItsFirstTwelveCharacters() {
+    Release r = release(SpecValidatorTest.valid());
+    assertEquals(12, r.shortFingerprint().length());
+    assertTrue(r.fingerprint().startsWith(r.shortFingerprint()));
+  }
+
+  @Test
+  void withoutPluginsOnlyEnvvarsIsLoaded() {
+    Release r = release(noExtensions(s -> s.plugins = null));
+    assertEquals(List.of("envvars"), r.plugins());
+    assertEquals("envvars", r.env().get(ReleaseFactory.PLUGINS_ENV));
+  }
+
+  @Test
+  void theRuntimeEnvironmentIsPartOfTheRelease() {
+    // the Solr URL of spec.services reaches the pods through the revision's env (its ConfigMap)
+    assertEquals(io.ckan.operator.TestServices.SOLR_URL, release(SpecValidatorTest.valid()).env().get("CKAN_SOLR_URL"));
   }
 }
