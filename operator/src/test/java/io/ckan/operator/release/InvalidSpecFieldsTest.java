@@ -121,7 +121,7 @@ class InvalidSpecFieldsTest {
         // secretConfig
         row("shared keys from a Secret", secretConfig(secret("secret_key", "keys", "secret"),
             secret("api_token.jwt.encode.secret", "keys", "jwt"), secret("api_token.jwt.decode.secret", "keys", "jwt"))),
-        row("an empty secretConfig entry", secretConfig((SecretOption) null), "spec.secretConfig[0].option"),
+        row("an empty secretConfig entry", secretConfig((SecretOption) null), "spec.secretConfig[0]"),
         row("secretConfig without option", secretConfig(secret(null, "keys", "k")), "spec.secretConfig[0].option"),
         row("secretConfig option that is no option name", secretConfig(secret("ckan site url", "keys", "k")),
             "spec.secretConfig[0].option"),
@@ -129,7 +129,8 @@ class InvalidSpecFieldsTest {
           s.config = null;
           s.secretConfig = new ArrayList<>(List.of(secret("ckan.site_url", "site", "url")));
         }),
-        row("secretConfig option in capitals is still an option", secretConfig(secret("SECRET_KEY", "keys", "k"))),
+        row("secretConfig option in capitals, which the CRD refuses", secretConfig(secret("SECRET_KEY", "keys", "k")),
+            "spec.secretConfig[0].option"),
         row("the same option twice, any case", secretConfig(secret("secret_key", "keys", "a"),
             secret("SECRET_KEY", "keys", "b")), "spec.secretConfig[1].option"),
         row("secretConfig from a badly named Secret", secretConfig(secret("secret_key", "Keys", "k")),
