@@ -92,8 +92,10 @@ final class Rollout {
     }
     if (unhealthy != null) {
       p.requeue = Planning.POLL;
-      return new Condition(Condition.READY, false, "CurrentUnhealthy", "revision " + target.number() + " "
-          + unhealthy);
+      // past its bake window nothing is reverted by itself: a person decides (roll back, roll forward, fix the
+      // cluster), so kstatus readers see Stalled rather than a Ready=False that claims no state at all
+      return Planning.stalled("CurrentUnhealthy", "revision " + target.number() + " " + unhealthy + " after its "
+          + "bake window; it is not reverted by itself: annotate ckan.io/rollback-to=<N|previous> or change the spec");
     }
     if (target.verdict() != Verdict.STABLE) {
       p.records.add(new Step.RecordVerdict(target.number(), Verdict.STABLE, "Verified"));
