@@ -1,5 +1,7 @@
 package io.ckan.sim;
 
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.batch.v1.JobBuilder;
 import io.fabric8.kubernetes.api.model.batch.v1.JobStatus;
@@ -83,13 +85,24 @@ final class JobController implements AutoCloseable {
     }
   }
 
+  /**
+   * Creates the ended pod, then writes its status through the status subresource: a real API server drops the status
+   * of a create (the pod starts Pending), the mock keeps it; either way the second write leaves the terminated state.
+   */
   private void createPod(Job job, JobRun run) {
+    Pod pod = JobObjects.pod(job, run);
+    Pod stored;
     try {
-      client.pods().inNamespace(job.getMetadata().getNamespace()).resource(JobObjects.pod(job, run)).create();
+      stored = client.pods().inNamespace(job.getMetadata().getNamespace()).resource(pod).create();
     } catch (KubernetesClientException e) {
       if (e.getCode() != 409) {
         throw e;
       }
+      stored = client.pods().inNamespace(job.getMetadata().getNamespace()).withName(pod.getMetadata().getName()).get();
+    }
+    if (stored != null && !Objects.equals(pod.getStatus(), stored.getStatus())) {
+      client.pods().inNamespace(job.getMetadata().getNamespace())
+          .resource(new PodBuilder(stored).withStatus(pod.getStatus()).build()).updateStatus();
     }
     run.podCreated();
   }

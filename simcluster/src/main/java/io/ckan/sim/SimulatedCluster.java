@@ -26,7 +26,6 @@ import java.net.InetAddress;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -58,54 +57,35 @@ public final class SimulatedCluster implements AutoCloseable {
     MOCK_SERVER_LOG.setLevel(java.util.logging.Level.WARNING);
   }
 
-  private final Scenario scenario;
   private final KubernetesMockServer server;
   private final KubernetesClient client;
-  private final EventLog events;
-  private final ControllerLoop loop;
-  private final DeploymentController deployments;
-  private final JobController jobs;
-  private final FakeCkan ckan;
-  private final Runnable onScenarioChange;
+  private final SimulatedWorkloads workloads;
 
   private SimulatedCluster(Scenario scenario) {
-    this.scenario = scenario;
     Map<ServerRequest, Queue<ServerResponse>> expectations = new HashMap<>();
     this.server = new KubernetesMockServer(new Context(Serialization.jsonMapper()), new MockWebServer(), expectations,
         new KubernetesMixedDispatcher(expectations), false);
     server.init(InetAddress.getLoopbackAddress(), 0);
-    Clock clock = Clock.systemUTC();
-    this.events = new EventLog(clock);
-    this.loop = new ControllerLoop(clock);
+    KubernetesClient created = null;
     try {
-      this.client = newClient();
-      client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(NAMESPACE).endMetadata()
+      created = newClient();
+      created.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(NAMESPACE).endMetadata()
           .build()).create();
-      this.deployments = new DeploymentController(client, scenario, loop, events);
-      this.jobs = new JobController(client, scenario, loop, events);
-      this.ckan = new FakeCkan(new CkanBackend(client), scenario);
+      this.client = created;
+      this.workloads = SimulatedWorkloads.start(client, scenario);
     } catch (RuntimeException e) {
-      loop.close();
+      SimulatedWorkloads.closeQuietly(created);
       server.destroy();
       throw e;
     }
-    this.onScenarioChange = deployments::resyncAll;
   }
 
   /** Starts a cluster; close it to stop every thread it started. */
   public static SimulatedCluster start(Scenario scenario) {
     SimulatedCluster cluster = new SimulatedCluster(scenario);
-    try {
-      cluster.deployments.start();
-      cluster.jobs.start();
-      scenario.addChangeListener(cluster.onScenarioChange);
-      cluster.events.record("cluster started: API %s, CKAN %s, time scale %s", cluster.apiUrl(),
-          cluster.ckan.base(), scenario.timeScale());
-      return cluster;
-    } catch (RuntimeException e) {
-      cluster.close();
-      throw e;
-    }
+    cluster.workloads.record("cluster started: API %s, CKAN %s, time scale %s", cluster.apiUrl(),
+        cluster.workloads.statusShowBase(), scenario.timeScale());
+    return cluster;
   }
 
   /** A cluster where everything is healthy. */
@@ -150,7 +130,7 @@ public final class SimulatedCluster implements AutoCloseable {
       if (item instanceof CustomResourceDefinition crd) {
         client.apiextensions().v1().customResourceDefinitions().resource(crd)
             .createOr(NonDeletingOperation::update);
-        events.record("crd %s applied", crd.getMetadata().getName());
+        workloads.record("crd %s applied", crd.getMetadata().getName());
         any = true;
       }
     }
@@ -168,32 +148,37 @@ public final class SimulatedCluster implements AutoCloseable {
   }
 
   public Scenario scenario() {
-    return scenario;
+    return workloads.scenario();
+  }
+
+  /** The controllers and the fake CKAN running against this mock. */
+  public SimulatedWorkloads workloads() {
+    return workloads;
   }
 
   /** {@code http://127.0.0.1:<port>}: CKAN of Service S in namespace N answers at {@code base/N/S/api/3/action/...}. */
   public URI statusShowBase() {
-    return ckan.base();
+    return workloads.statusShowBase();
   }
 
   /** Where CKAN behind a Service answers, e.g. {@code http://127.0.0.1:1234/default/portal-r1}. */
   public URI serviceUrl(String namespace, String service) {
-    return URI.create(ckan.base() + "/" + namespace + "/" + service);
+    return workloads.serviceUrl(namespace, service);
   }
 
   /** The fake CKAN, for its request counts. */
   public FakeCkan ckan() {
-    return ckan;
+    return workloads.ckan();
   }
 
   /** What the simulated controllers did, oldest first, e.g. "12:00:01.234 deployment default/portal-r2 available 2/2". */
   public List<String> events() {
-    return events.entries();
+    return workloads.events();
   }
 
   /** Called with every new event line (from the controller thread), e.g. to print them in a demo. */
   public void onEvent(Consumer<String> listener) {
-    events.addListener(listener);
+    workloads.onEvent(listener);
   }
 
   /** Drops the requests the mock server records (it keeps all of them otherwise); for long benchmarks. */
@@ -209,12 +194,8 @@ public final class SimulatedCluster implements AutoCloseable {
 
   @Override
   public void close() {
-    scenario.removeChangeListener(onScenarioChange);
-    closeQuietly(ckan);
-    closeQuietly(deployments);
-    closeQuietly(jobs);
-    closeQuietly(loop);
-    closeQuietly(client);
+    SimulatedWorkloads.closeQuietly(workloads);
+    SimulatedWorkloads.closeQuietly(client);
     try {
       server.destroy();
     } catch (RuntimeException e) {
@@ -225,15 +206,5 @@ public final class SimulatedCluster implements AutoCloseable {
   private KubernetesClient newClient() {
     return new KubernetesClientBuilder().withConfig(clientConfig()).withHttpClientFactory(new JdkHttpClientFactory())
         .build();
-  }
-
-  private static void closeQuietly(AutoCloseable closeable) {
-    try {
-      if (closeable != null) {
-        closeable.close();
-      }
-    } catch (Exception e) {
-      LOG.warn("closing {} failed", closeable.getClass().getSimpleName(), e);
-    }
   }
 }
