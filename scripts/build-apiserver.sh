@@ -30,9 +30,10 @@ case "${1:-}" in
   *) echo "usage: $0 [--print-dir|--reuse-only]" >&2; exit 64 ;;
 esac
 
-# The stamp names what was built: the pins (go.mod, go.sum) and this script's build recipe.
+# The stamp names what was built: the pins (go.mod, go.sum) and the build recipe (bump RECIPE when the flags change).
+RECIPE="cgo=0 trimpath ldflags=-s,-w,version-stamped binaries=${BINARIES[*]}"
 wanted_stamp() {
-  cat "$MODULE_DIR/go.mod" "$MODULE_DIR/go.sum" "${BASH_SOURCE[0]}" | sha256sum | cut -c1-64
+  { cat "$MODULE_DIR/go.mod" "$MODULE_DIR/go.sum"; echo "$RECIPE"; } | sha256sum | cut -c1-64
 }
 
 is_ready() {
@@ -79,7 +80,7 @@ start=$(date +%s)
 cd "$MODULE_DIR"
 build() { # output, package
   local t0=$(date +%s)
-  CGO_ENABLED=0 GOFLAGS=-mod=readonly GOMAXPROCS="$P" nice -n 10 \
+  CGO_ENABLED=0 GOFLAGS=-mod=readonly GOMAXPROCS="$P" \
     go build -p "$P" -trimpath -buildvcs=false -ldflags "$ldflags" -o "$STAGING/$1" "$2"
   echo "  $1: $(( $(date +%s) - t0 ))s"
 }

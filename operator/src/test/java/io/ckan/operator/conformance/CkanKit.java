@@ -56,18 +56,26 @@ public final class CkanKit {
 
   /** Where {@link #find()} looks (for the skip message); null when switched off with {@code -Dckan.kit=none}. */
   public static Path expectedLocation() {
-    String configured = System.getProperty(PROPERTY);
+    return configuredOr(PROPERTY, ENV, () -> repoRoot().resolve("../shared/ckan-real").normalize());
+  }
+
+  /**
+   * The directory named by system property {@code property}, else by environment variable {@code env}, else
+   * {@code fallback}; null when set to {@code none} (the tier switched off).
+   */
+  public static Path configuredOr(String property, String env, java.util.function.Supplier<Path> fallback) {
+    String configured = System.getProperty(property);
     if (configured == null || configured.isBlank()) {
-      configured = System.getenv(ENV);
+      configured = System.getenv(env);
     }
     if (configured != null && !configured.isBlank()) {
       return "none".equals(configured.trim()) ? null : Path.of(configured.trim()).toAbsolutePath().normalize();
     }
-    return repoRoot().resolve("../shared/ckan-real").normalize();
+    return fallback.get();
   }
 
   /** The nearest directory at or above the working directory with an aggregator pom.xml (or the working dir). */
-  static Path repoRoot() {
+  public static Path repoRoot() {
     Path cwd = Path.of("").toAbsolutePath();
     for (Path p = cwd; p != null; p = p.getParent()) {
       Path pom = p.resolve("pom.xml");
@@ -177,7 +185,7 @@ public final class CkanKit {
   }
 
   /** {@code ${XDG_CACHE_HOME:-~/.cache}/ckan-operator}. */
-  static Path cacheRoot() {
+  public static Path cacheRoot() {
     String xdg = System.getenv("XDG_CACHE_HOME");
     Path base = xdg != null && !xdg.isBlank() ? Path.of(xdg)
         : Path.of(System.getProperty("user.home"), ".cache");

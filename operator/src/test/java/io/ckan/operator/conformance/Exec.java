@@ -19,16 +19,16 @@ import java.util.function.Consumer;
  * <p>When the JVM runs as root, {@link #asUnprivileged} wraps a command so that it runs as {@code nobody} (PostgreSQL's
  * initdb/pg_ctl refuse to run as root); otherwise the command runs unchanged.
  */
-final class Exec {
+public final class Exec {
   private Exec() {}
 
   /** The unprivileged account PostgreSQL runs as when the JVM is root. */
   static final String UNPRIVILEGED_USER = "nobody";
 
   /** What a finished command left behind. */
-  record Result(int exitCode, String output) {
+  public record Result(int exitCode, String output) {
     /** The last {@code n} lines of the output, for error messages. */
-    String tail(int n) {
+    public String tail(int n) {
       return Exec.tail(output, n);
     }
   }
@@ -81,7 +81,7 @@ final class Exec {
    * @param envEdit edits the environment (inherited from the JVM) before the start; may be null
    * @throws IllegalStateException when it does not finish within {@code timeout} (it is then killed)
    */
-  static Result run(List<String> command, Path workDir, Path log, Duration timeout,
+  public static Result run(List<String> command, Path workDir, Path log, Duration timeout,
       Consumer<Map<String, String>> envEdit) {
     try {
       Files.createDirectories(log.toAbsolutePath().getParent());
@@ -110,7 +110,7 @@ final class Exec {
   }
 
   /** {@link #run} that throws, with the last output lines, unless the exit code is 0. */
-  static Result check(List<String> command, Path workDir, Path log, Duration timeout,
+  public static Result check(List<String> command, Path workDir, Path log, Duration timeout,
       Consumer<Map<String, String>> envEdit) {
     Result r = run(command, workDir, log, timeout, envEdit);
     if (r.exitCode() != 0) {
@@ -124,7 +124,7 @@ final class Exec {
    * after {@code grace}. Descendants are collected before the first signal (and again before the kill), so children
    * that get re-parented when their parent exits are not lost. Only these PIDs are signalled.
    */
-  static void stopTree(ProcessHandle root, Duration grace) {
+  public static void stopTree(ProcessHandle root, Duration grace) {
     List<ProcessHandle> tree = new ArrayList<>();
     tree.add(root);
     root.descendants().forEach(tree::add);
@@ -186,7 +186,7 @@ final class Exec {
   }
 
   /** The last {@code n} lines of a log file, for error messages. */
-  static String tailOf(Path file, int n) {
+  public static String tailOf(Path file, int n) {
     return tail(readFrom(file, 0), n);
   }
 }

@@ -12,12 +12,15 @@ import io.ckan.operator.contract.Labels;
 import io.ckan.sim.CkanJobs;
 import io.ckan.sim.Scenario;
 import io.ckan.sim.SimulatedCluster;
+import io.ckan.sim.SimulatedWorkloads;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.kubernetes.client.dsl.NonDeletingOperation;
 import io.fabric8.kubernetes.client.dsl.Resource;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -29,15 +32,23 @@ import java.util.TreeMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
+import java.util.function.Supplier;
 
-/** The real operator against the fabric8 mock API server plus the simulated cluster. */
+/**
+ * The real operator against an API server plus the simulated cluster's controllers: the fabric8 mock
+ * ({@link #OperatorHarness(Scenario)}), or a real kube-apiserver ({@link #onServer}).
+ */
 public final class OperatorHarness implements AutoCloseable {
   public static final String NS = SimulatedCluster.NAMESPACE;
-  static final Path CRD = Path.of("target/classes/META-INF/fabric8/ckaninstances.ckan.io-v1.yml");
+  public static final Path CRD = Path.of("target/classes/META-INF/fabric8/ckaninstances.ckan.io-v1.yml");
 
+  /** The mock cluster; null on a real API server. */
   public final SimulatedCluster cluster;
+  /** The simulated controllers and the fake CKAN (the mock's own, or attached to the real server). */
+  public final SimulatedWorkloads workloads;
   public final KubernetesClient client;
   public final List<String> journal = new CopyOnWriteArrayList<>();
+  private final Supplier<Config> operatorConfig;
   private KubernetesClient operatorClient;
   private OperatorRunner operator;
 
@@ -46,15 +57,44 @@ public final class OperatorHarness implements AutoCloseable {
     scenario.defaultJobBehaviour(CkanJobs.succeed(Duration.ofSeconds(1)));
     this.cluster = SimulatedCluster.start(scenario);
     cluster.applyCrd(CRD);
+    this.workloads = cluster.workloads();
     this.client = cluster.client();
+    this.operatorConfig = cluster::clientConfig;
     client.secrets().inNamespace(NS).resource(io.ckan.operator.TestServices.secret(NS)).create();
     startOperator();
   }
 
+  private OperatorHarness(Scenario scenario, KubernetesClient admin, KubernetesClient controllers,
+      Supplier<Config> operatorConfig) {
+    scenario.defaultJobBehaviour(CkanJobs.succeed(Duration.ofSeconds(1)));
+    this.cluster = null;
+    this.client = admin;
+    this.operatorConfig = operatorConfig;
+    this.workloads = SimulatedWorkloads.start(controllers, scenario);
+    try {
+      client.secrets().inNamespace(NS).resource(io.ckan.operator.TestServices.secret(NS))
+          .createOr(NonDeletingOperation::update);
+      startOperator();
+    } catch (RuntimeException e) {
+      workloads.close();
+      throw e;
+    }
+  }
+
+  /**
+   * The operator and the simulated controllers against a real API server where the CRD is already established:
+   * {@code admin} is the tests' client, {@code controllers} the simulated controllers', {@code operatorConfig} gives
+   * the operator's own client (one per start). The clients stay the caller's.
+   */
+  public static OperatorHarness onServer(Scenario scenario, KubernetesClient admin, KubernetesClient controllers,
+      Supplier<Config> operatorConfig) {
+    return new OperatorHarness(scenario, admin, controllers, operatorConfig);
+  }
+
   public void startOperator() {
-    operatorClient = new KubernetesClientBuilder().withConfig(cluster.clientConfig()).build();
+    operatorClient = new KubernetesClientBuilder().withConfig(operatorConfig.get()).build();
     operator = OperatorRunner.start(operatorClient, Set.of(), Clock.systemUTC(),
-        new HttpStatusShowProbe(cluster::serviceUrl, Duration.ofSeconds(2)), this::journal);
+        new HttpStatusShowProbe(workloads::serviceUrl, Duration.ofSeconds(2)), this::journal);
   }
 
   private volatile Predicate<String> crashAfter;
@@ -116,7 +156,11 @@ public final class OperatorHarness implements AutoCloseable {
     try {
       stopOperator();
     } finally {
-      cluster.close();
+      if (cluster != null) {
+        cluster.close();
+      } else {
+        workloads.close();
+      }
     }
   }
 

@@ -1,0 +1,63 @@
+package io.ckan.operator.apiserver;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.ckan.operator.conformance.Exec;
+import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The fixture itself: the pinned control plane starts on loopback, authenticates by token, audits, and stops by PID. */
+@Timeout(value = 3, unit = TimeUnit.MINUTES)
+class ControlPlaneTest {
+  @TempDir
+  Path tmp;
+
+  @Test
+  void startsServesThePinnedVersionAuthenticatesAuditsAndStopsByPid() {
+    KubeBinaries binaries = KubeBinaries.require();
+    List<ProcessHandle> children;
+    try (ControlPlane cp = ControlPlane.start(binaries, tmp)) {
+      KubernetesClient admin = cp.client(ControlPlane.User.ADMIN);
+      assertEquals(binaries.version(), admin.getKubernetesVersion().getGitVersion());
+      assertTrue(admin.namespaces().withName("default").get() != null);
+      assertTrue(admin.serviceAccounts().inNamespace("default").withName("default").get() != null);
+
+      // the kubeconfig works for kubectl too: it verifies the serving certificate against the CA file it names
+      Exec.Result version = cp.kubectl(ControlPlane.User.ADMIN, Duration.ofSeconds(30), "version", "-o", "json");
+      assertEquals(0, version.exitCode(), version.output());
+      assertTrue(version.output().contains("\"gitVersion\": \"" + binaries.version() + "\""), version.output());
+
+      // an unknown token is refused; a known one is named in the audit log
+      KubernetesClientException refused = org.junit.jupiter.api.Assertions.assertThrows(KubernetesClientException.class,
+          () -> {
+            io.fabric8.kubernetes.client.Config bad = cp.config(ControlPlane.User.OPERATOR);
+            bad.setOauthToken("not-a-token");
+            try (KubernetesClient c = new io.fabric8.kubernetes.client.KubernetesClientBuilder().withConfig(bad)
+                .build()) {
+              c.configMaps().inNamespace("default").list();
+            }
+          });
+      assertEquals(401, refused.getCode());
+      cp.client(ControlPlane.User.OPERATOR).configMaps().inNamespace("default").resource(new ConfigMapBuilder()
+          .withNewMetadata().withName("audited").endMetadata().addToData("k", "v").build()).create();
+      assertTrue(cp.audit().entries().stream().anyMatch(e -> e.is(ControlPlane.User.OPERATOR)
+          && e.verb().equals("create") && e.resource().equals("configmaps") && e.name().equals("audited")
+          && e.code() == 201), () -> cp.audit().entries().toString());
+
+      children = ProcessHandle.current().children().filter(p -> p.info().command().map(c ->
+          c.equals(binaries.apiserver().toString()) || c.equals(binaries.etcd().toString())).orElse(false)).toList();
+      assertEquals(2, children.size(), "etcd and kube-apiserver run as children of this JVM");
+    }
+    children.forEach(p -> assertFalse(p.isAlive(), p.pid() + " still runs after close()"));
+  }
+}

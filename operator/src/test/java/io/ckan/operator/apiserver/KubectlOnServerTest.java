@@ -1,0 +1,82 @@
+package io.ckan.operator.apiserver;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.ckan.operator.conformance.CkanKit;
+import io.ckan.operator.conformance.Exec;
+import io.ckan.operator.it.OperatorHarness;
+import io.ckan.sim.Scenario;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * The pinned kubectl drives an instance on the real API server, as the README tells a person to: apply
+ * examples/minimal.yaml, wait for Ready, read the printer columns, roll back by annotation, describe (Events).
+ */
+@Timeout(value = 8, unit = TimeUnit.MINUTES)
+class KubectlOnServerTest extends ApiServerTier {
+  private static final Duration KUBECTL = Duration.ofSeconds(150);
+
+  @Test
+  void applyWaitGetAnnotateDescribe() {
+    try (OperatorHarness h = OperatorHarness.onServer(Scenario.create().timeScale(0.05), admin,
+        server.client(ControlPlane.User.CONTROLLERS), () -> server.config(ControlPlane.User.OPERATOR))) {
+      String example = CkanKit.repoRoot().resolve("examples/minimal.yaml").toString();
+      assertEquals("ckaninstance.ckan.io/portal created", ok("apply", "-f", example).strip());
+      ok("wait", "--for=condition=Ready", "ckan/portal", "--timeout=120s");
+      Map<String, String> row = table(ok("get", "ckan", "portal"));
+      assertEquals(Map.of("NAME", "portal", "VERSION", "2.11.5", "READY", "True", "CURRENT", "1", "DESIRED", "1"),
+          without(row, "AGE"), row.toString());
+
+      ok("patch", "ckan", "portal", "--type=merge", "-p", "{\"spec\":{\"version\":\"2.11.6\"}}");
+      ok("wait", "--for=jsonpath={.status.currentRevision}=2", "ckan/portal", "--timeout=120s");
+      ok("wait", "--for=condition=Ready", "ckan/portal", "--timeout=120s");
+
+      assertEquals("ckaninstance.ckan.io/portal annotated",
+          ok("annotate", "ckan", "portal", "ckan.io/rollback-to=1").strip());
+      ok("wait", "--for=condition=RolledBack", "ckan/portal", "--timeout=120s");
+      row = table(ok("get", "ckan", "portal"));
+      assertEquals(Map.of("NAME", "portal", "VERSION", "2.11.6", "READY", "False", "CURRENT", "1", "DESIRED", "2"),
+          without(row, "AGE"), row.toString());
+
+      String describe = ok("describe", "ckan", "portal");
+      String events = describe.substring(describe.indexOf("\nEvents:"));
+      assertTrue(events.matches("(?s).*Normal\\s+PointerDeploy\\s+.*ckan-operator\\s+pointer moved to revision 1.*"),
+          events);
+      assertTrue(events.matches("(?s).*Warning\\s+PointerRollback\\s+.*pointer moved from revision 2 to revision 1.*"),
+          events);
+    }
+  }
+
+  private String ok(String... args) {
+    Exec.Result r = server.kubectl(ControlPlane.User.ADMIN, KUBECTL, args);
+    assertEquals(0, r.exitCode(), "kubectl " + String.join(" ", args) + "\n" + r.output());
+    return r.output();
+  }
+
+  /** A one-row `kubectl get` table as column -> value. */
+  static Map<String, String> table(String output) {
+    List<String> lines = output.lines().filter(l -> !l.isBlank()).toList();
+    assertEquals(2, lines.size(), output);
+    String[] header = lines.get(0).trim().split("\\s+");
+    String[] values = lines.get(1).trim().split("\\s+");
+    assertEquals(header.length, values.length, output);
+    Map<String, String> row = new java.util.LinkedHashMap<>();
+    for (int i = 0; i < header.length; i++) {
+      row.put(header[i], values[i]);
+    }
+    return row;
+  }
+
+  private static Map<String, String> without(Map<String, String> row, String column) {
+    Map<String, String> copy = new HashMap<>(row);
+    assertTrue(copy.remove(column) != null, "no " + column + " column: " + row);
+    return copy;
+  }
+}
