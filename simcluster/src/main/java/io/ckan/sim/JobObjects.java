@@ -32,9 +32,14 @@ final class JobObjects {
         return status.withActive(1).withReady(0).build();
       case SUCCEEDED: {
         String end = Timestamps.format(run.finished());
+        // a real API server (1.31+) refuses Complete=True without SuccessCriteriaMet=True, as the Job controller sets it
         return status.withSucceeded(1).withReady(0).withCompletionTime(end)
-            .withConditions(new JobConditionBuilder().withType("Complete").withStatus("True")
-                .withLastProbeTime(end).withLastTransitionTime(end).build())
+            .withConditions(new JobConditionBuilder().withType("SuccessCriteriaMet").withStatus("True")
+                    .withReason("CompletionsReached").withMessage("Reached expected number of succeeded pods")
+                    .withLastProbeTime(end).withLastTransitionTime(end).build(),
+                new JobConditionBuilder().withType("Complete").withStatus("True")
+                    .withReason("CompletionsReached").withMessage("Reached expected number of succeeded pods")
+                    .withLastProbeTime(end).withLastTransitionTime(end).build())
             .build();
       }
       case FAILED:
@@ -46,9 +51,12 @@ final class JobObjects {
 
   private static JobStatus failed(JobStatusBuilder status, JobRun run, String reason, String message) {
     String end = Timestamps.format(run.finished());
+    // a real API server (1.31+) refuses Failed=True without FailureTarget=True, as the Job controller sets it
     return status.withFailed(1).withReady(0)
-        .withConditions(new JobConditionBuilder().withType("Failed").withStatus("True").withReason(reason)
-            .withMessage(message).withLastProbeTime(end).withLastTransitionTime(end).build())
+        .withConditions(new JobConditionBuilder().withType("FailureTarget").withStatus("True").withReason(reason)
+                .withMessage(message).withLastProbeTime(end).withLastTransitionTime(end).build(),
+            new JobConditionBuilder().withType("Failed").withStatus("True").withReason(reason)
+                .withMessage(message).withLastProbeTime(end).withLastTransitionTime(end).build())
         .build();
   }
 

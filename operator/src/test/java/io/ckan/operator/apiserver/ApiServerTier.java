@@ -1,6 +1,10 @@
 package io.ckan.operator.apiserver;
 
+import io.ckan.operator.api.CkanInstance;
 import io.ckan.operator.it.OperatorHarness;
+import io.fabric8.kubernetes.api.model.ListOptionsBuilder;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import org.awaitility.Awaitility;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -48,9 +52,18 @@ abstract class ApiServerTier {
       }
     }
     client.apiextensions().v1().customResourceDefinitions().resource(crd).create();
-    return client.apiextensions().v1().customResourceDefinitions().withName(crd.getMetadata().getName())
-        .waitUntilCondition(c -> c != null && c.getStatus() != null && c.getStatus().getConditions().stream()
+    CustomResourceDefinition established = client.apiextensions().v1().customResourceDefinitions()
+        .withName(crd.getMetadata().getName())
+        .waitUntilCondition(c -> c != null && c.getStatus() != null && c.getStatus().getConditions() != null
+            && c.getStatus().getConditions().stream()
             .anyMatch(x -> "Established".equals(x.getType()) && "True".equals(x.getStatus())), 30, TimeUnit.SECONDS);
+    // Established comes before the watch cache serves the new resource: a list from the cache (resourceVersion=0,
+    // what informers send first) answers 429 "storage is (re)initializing" for a moment; wait until it does not
+    Awaitility.await("the CkanInstance watch cache").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100))
+        .ignoreException(KubernetesClientException.class)
+        .until(() -> client.resources(CkanInstance.class).inAnyNamespace()
+            .list(new ListOptionsBuilder().withResourceVersion("0").build()) != null);
+    return established;
   }
 
   static final Duration T = Duration.ofSeconds(60);

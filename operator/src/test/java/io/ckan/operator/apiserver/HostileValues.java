@@ -50,6 +50,8 @@ final class HostileValues {
     CEL.put("self.all(k, k.matches('^[a-z0-9_]{1,64}(\\\\.[a-z0-9_]{1,64}){0,8}$'))", List.of(
         config -> ((ObjectNode) config).put("Ckan.Site_Title", "x"),
         config -> ((ObjectNode) config).put("ckan..site_title", "x")));
+    CEL.put("self.all(k, !self[k].matches('://[^/?#@]*:[^/?#@]*@'))", List.of(
+        config -> ((ObjectNode) config).put("ckan.site_url", "https://admin:secret@data.example.org")));
     CEL.put("!self.ref.contains('..')", List.of(git -> ((ObjectNode) git).put("ref", "v1..2")));
     CEL.put("has(self.pip) != has(self.git)", List.of(
         ext -> {

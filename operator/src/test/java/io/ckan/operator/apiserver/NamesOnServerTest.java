@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.ckan.operator.it.OperatorHarness;
-import io.ckan.operator.resources.Labels;
+import io.ckan.operator.contract.Labels;
 import io.ckan.sim.Scenario;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.ServiceBuilder;

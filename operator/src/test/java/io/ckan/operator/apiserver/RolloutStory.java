@@ -5,7 +5,7 @@ import io.ckan.operator.api.CkanInstanceSpec;
 import io.ckan.operator.api.CkanInstanceStatus;
 import io.ckan.operator.api.RolloutSpec;
 import io.ckan.operator.it.OperatorHarness;
-import io.ckan.operator.resources.Labels;
+import io.ckan.operator.contract.Labels;
 import io.ckan.sim.Behaviour;
 import io.ckan.sim.Scenario;
 import io.fabric8.kubernetes.api.model.HasMetadata;

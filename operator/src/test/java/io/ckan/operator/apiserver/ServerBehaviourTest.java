@@ -19,6 +19,7 @@ import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -60,13 +61,14 @@ class ServerBehaviourTest extends ApiServerTier {
 
   @Test
   void setBasedSelectorsServerSideApplyAndStrategicMergePatchWork() {
-    admin.resource(configMap("sel-a", "x")).create();
-    admin.resource(configMap("sel-b", "y")).create();
-    assertEquals(1, admin.configMaps().inNamespace(NS).withLabelIn("tier", "x").list().getItems().size());
-    assertEquals(1, admin.configMaps().inNamespace(NS).withLabelIn("tier", "y").list().getItems().size());
-    ConfigMap applied = admin.resource(configMap("sel-a", "x")).fieldManager("test").forceConflicts()
+    admin.resource(configMap("sel-a", "sel-x")).create();
+    admin.resource(configMap("sel-b", "sel-y")).create();
+    assertEquals(List.of("sel-a"), names(admin.configMaps().inNamespace(NS).withLabelIn("tier", "sel-x").list()));
+    assertEquals(List.of("sel-a", "sel-b"),
+        names(admin.configMaps().inNamespace(NS).withLabelIn("tier", "sel-x", "sel-y").list()));
+    ConfigMap applied = admin.resource(configMap("sel-a", "sel-z")).fieldManager("test").forceConflicts()
         .serverSideApply();
-    assertEquals("x", applied.getMetadata().getLabels().get("tier"));
+    assertEquals("sel-z", applied.getMetadata().getLabels().get("tier"));
     ConfigMap patched = admin.configMaps().inNamespace(NS).withName("sel-b")
         .patch(PatchContext.of(PatchType.STRATEGIC_MERGE), "{\"data\":{\"k\":\"w\"}}");
     assertEquals("w", patched.getData().get("k"));
@@ -126,6 +128,10 @@ class ServerBehaviourTest extends ApiServerTier {
     io.ckan.operator.conformance.LoopbackServices.sleep(2000);
     assertNotNull(admin.configMaps().inNamespace(NS).withName("gc-owned").get(),
         "something collected the dependent: the tier's garbage is no longer left behind, update the README");
+  }
+
+  private static List<String> names(io.fabric8.kubernetes.api.model.ConfigMapList list) {
+    return list.getItems().stream().map(c -> c.getMetadata().getName()).sorted().toList();
   }
 
   private static ConfigMap configMap(String name, String tier) {
