@@ -96,7 +96,7 @@ class ServerBehaviourTest extends ApiServerTier {
   }
 
   @Test
-  void deploymentsAreDefaultedAndTheirGenerationMovesOnlyWithTheSpec() {
+  void deploymentsAreDefaultedAndTheirGenerationMovesWithSpecAndAnnotationsNotLabels() {
     Deployment d = admin.apps().deployments().inNamespace(NS).resource(new DeploymentBuilder().withNewMetadata()
         .withName("defaults").endMetadata().withNewSpec().withNewSelector().addToMatchLabels("app", "d").endSelector()
         .withNewTemplate().withNewMetadata().addToLabels("app", "d").endMetadata().withNewSpec().addNewContainer()
@@ -114,6 +114,11 @@ class ServerBehaviourTest extends ApiServerTier {
     Deployment scaled = admin.apps().deployments().inNamespace(NS).withName("defaults")
         .patch(PatchContext.of(PatchType.JSON_MERGE), "{\"spec\":{\"replicas\":3}}");
     assertEquals(2L, scaled.getMetadata().getGeneration());
+    // a Deployment's annotations count like its spec (the old rollback annotation): the operator's verdict
+    // annotation makes the revision look "not rolled out" until the Deployment controller observes it again
+    Deployment annotated = admin.apps().deployments().inNamespace(NS).withName("defaults")
+        .patch(PatchContext.of(PatchType.JSON_MERGE), "{\"metadata\":{\"annotations\":{\"ckan.io/verdict\":\"Stable\"}}}");
+    assertEquals(3L, annotated.getMetadata().getGeneration());
   }
 
   @Test
