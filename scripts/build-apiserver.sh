@@ -44,7 +44,7 @@ is_ready() {
 }
 
 if is_ready; then
-  echo "reusing kube-apiserver/kubectl $KUBE_VERSION and etcd $ETCD_VERSION ($(sed -n 's/^built_in=//p' "$CACHE_DIR/STAMP") to build)"
+  echo "reusing kube-apiserver/kubectl $KUBE_VERSION and etcd $ETCD_VERSION (built $(sed -n 's/^built_at=//p' "$CACHE_DIR/STAMP") in $(sed -n 's/^built_in=//p' "$CACHE_DIR/STAMP"))"
   echo "apiserver binaries: $CACHE_DIR"
   exit 0
 fi

@@ -14,6 +14,7 @@ import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * One real control plane per test class of the apiserver tier (etcd + kube-apiserver on loopback, see
@@ -23,11 +24,14 @@ import org.junit.jupiter.api.BeforeAll;
 abstract class ApiServerTier {
   static ControlPlane server;
   static KubernetesClient admin;
+  /** etcd's data, the logs, the audit log, the kubeconfigs (about 60 MB); removed after the class. */
+  @TempDir
+  static Path workDir;
 
   @BeforeAll
   static void startControlPlane() throws Exception {
     KubeBinaries binaries = KubeBinaries.require();
-    Path dir = Files.createTempDirectory("apiserver-tier-");
+    Path dir = workDir;
     server = ControlPlane.start(binaries, dir);
     System.out.println("[apiserver tier] kube-apiserver " + binaries.version() + " on " + server.url() + " started in "
         + server.startedIn().toMillis() + " ms (work dir " + dir + ")");

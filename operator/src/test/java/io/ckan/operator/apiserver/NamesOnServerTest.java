@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.ckan.operator.it.OperatorHarness;
+import io.ckan.operator.release.SpecValidator;
 import io.ckan.operator.contract.Labels;
 import io.ckan.sim.Scenario;
 import io.fabric8.kubernetes.api.model.HasMetadata;
@@ -25,7 +26,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * Instance names that a real API server takes for a CkanInstance (a DNS subdomain) but refuses for what the operator
  * would name after it (a Service needs a DNS-1035 label; a Job's name goes into a 63-character label): either the
  * server refuses the instance itself, or the operator refuses it (Stalled, InvalidSpec, naming metadata.name) before
- * it creates anything.
+ * it creates anything; and the offline validator refuses each name at metadata.name.
  */
 @Timeout(value = 5, unit = TimeUnit.MINUTES)
 class NamesOnServerTest extends ApiServerTier {
@@ -73,6 +74,8 @@ class NamesOnServerTest extends ApiServerTier {
     KubernetesClientException premise = assertThrows(KubernetesClientException.class,
         () -> admin.resource(n.derived()).inNamespace(OperatorHarness.NS).dryRun().create());
     assertEquals(422, premise.getCode(), premise.getMessage());
+    assertTrue(SpecValidator.validateName(n.name()).stream().anyMatch(e -> e.field().equals("metadata.name")),
+        "the offline validator (render, the operator) takes " + n.name());
 
     try {
       h.apply(OperatorHarness.instance(n.name(), RolloutStory.spec("2.11.5")));
