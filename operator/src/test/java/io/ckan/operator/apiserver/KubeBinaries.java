@@ -15,8 +15,8 @@ import org.junit.jupiter.api.Assumptions;
  * {@code scripts/apiserver/go.mod}).
  *
  * <p>Where they are: system property {@code kube.bin}, else environment variable {@code CKAN_KUBE_BIN}, else
- * {@code ${XDG_CACHE_HOME:-~/.cache}/ckan-operator/kube-<version>}, the script's cache; {@code -Dkube.bin=none} switches
- * the apiserver tier off. The directory counts only with its {@code STAMP} (written last by the script) and the three
+ * {@code ${CKAN_APISERVER_CACHE:-${XDG_CACHE_HOME:-~/.cache}/ckan-operator}/kube-<version>}, the script's cache;
+ * {@code -Dkube.bin=none} switches the apiserver tier off. The directory counts only with its {@code STAMP} (written last by the script) and the three
  * binaries.
  */
 public record KubeBinaries(Path dir, String version) {
@@ -59,7 +59,11 @@ public record KubeBinaries(Path dir, String version) {
 
   /** Where {@link #find()} looks; null when switched off with {@code -Dkube.bin=none}. */
   public static Path expectedLocation() {
-    return CkanKit.configuredOr(PROPERTY, ENV, () -> CkanKit.cacheRoot().resolve("kube-" + pinnedVersion()));
+    return CkanKit.configuredOr(PROPERTY, ENV, () -> {
+      String scriptCache = System.getenv("CKAN_APISERVER_CACHE"); // where build-apiserver.sh was told to build
+      Path parent = scriptCache == null || scriptCache.isBlank() ? CkanKit.cacheRoot() : Path.of(scriptCache);
+      return parent.resolve("kube-" + pinnedVersion());
+    });
   }
 
   /** The k8s.io/kubernetes version scripts/apiserver/go.mod pins, e.g. {@code v1.34.4}. */
