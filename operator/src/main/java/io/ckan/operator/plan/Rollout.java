@@ -98,7 +98,12 @@ final class Rollout {
           + "bake window; it is not reverted by itself: annotate ckan.io/rollback-to=<N|previous> or change the spec");
     }
     if (target.verdict() != Verdict.STABLE) {
+      // Ready only once the verdict is on record: the verdict annotation moves the Deployment's generation on a real
+      // API server, so the revision looks rolled out again only after the Deployment controller has observed it.
+      // Reporting Stable in this pass made Ready flap True, False (Scaling), True.
       p.records.add(new Step.RecordVerdict(target.number(), Verdict.STABLE, "Verified"));
+      p.requeue = Planning.POLL;
+      return Planning.progressing("Verifying", "revision " + target.number() + " is verified; recording it Stable");
     }
     if (!target.availableAt(replicas)) {
       p.requeue = Planning.POLL;

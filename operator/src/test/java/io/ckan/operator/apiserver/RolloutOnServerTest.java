@@ -8,7 +8,10 @@ import io.ckan.operator.api.CkanInstance;
 import io.ckan.operator.it.OperatorHarness;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
+import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
+import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -30,11 +33,17 @@ class RolloutOnServerTest extends ApiServerTier {
       mock = RolloutStory.tell(h, () -> { });
     }
     List<String> real;
+    List<String> readyByGeneration = new CopyOnWriteArrayList<>();
     try (OperatorHarness h = OperatorHarness.onServer(RolloutStory.scenario(), admin,
-        server.client(ControlPlane.User.CONTROLLERS), () -> server.config(ControlPlane.User.OPERATOR))) {
+        server.client(ControlPlane.User.CONTROLLERS), () -> server.config(ControlPlane.User.OPERATOR));
+        SharedIndexInformer<CkanInstance> watch = admin.resources(CkanInstance.class).inNamespace(OperatorHarness.NS)
+            .inform(readyTransitions(readyByGeneration))) {
       real = RolloutStory.tell(h, this::nudgeUntilAStatusWriteConflicts);
     }
     assertEquals(String.join("\n", mock), String.join("\n", real));
+    // once Ready for a generation, it stays Ready until the spec changes (the first rollout's generation 1)
+    List<String> first = readyByGeneration.stream().filter(s -> s.startsWith("1:")).toList();
+    assertEquals(List.of("1:True"), first.subList(first.indexOf("1:True"), first.size()), readyByGeneration.toString());
 
     List<AuditLog.Entry> writes = server.audit().entries(e -> e.is(ControlPlane.User.OPERATOR)
         && e.resource().equals("ckaninstances") && e.isWrite());
@@ -48,6 +57,35 @@ class RolloutOnServerTest extends ApiServerTier {
         "the last status write after a conflict did not succeed: " + codes);
     System.out.println("[apiserver tier] story converged as on the mock; operator status writes: " + writes.size()
         + ", of which 409: " + conflicts);
+  }
+
+  /** Records "generation:Ready status" each time it changes. */
+  private static ResourceEventHandler<CkanInstance> readyTransitions(List<String> into) {
+    return new ResourceEventHandler<>() {
+      @Override
+      public void onAdd(CkanInstance ci) {
+        record(ci);
+      }
+
+      @Override
+      public void onUpdate(CkanInstance before, CkanInstance ci) {
+        record(ci);
+      }
+
+      @Override
+      public void onDelete(CkanInstance ci, boolean unknown) {
+      }
+
+      private void record(CkanInstance ci) {
+        String ready = ci.getStatus() == null || ci.getStatus().conditions == null ? "none"
+            : ci.getStatus().conditions.stream().filter(c -> c.getType().equals("Ready")).map(c -> c.getStatus())
+                .findFirst().orElse("none");
+        String entry = ci.getMetadata().getGeneration() + ":" + ready;
+        if (into.isEmpty() || !into.get(into.size() - 1).equals(entry)) {
+          into.add(entry);
+        }
+      }
+    };
   }
 
   /** A person annotating the instance while the operator reconciles: every write bumps its resourceVersion. */

@@ -114,12 +114,20 @@ class PlannerTest {
   }
 
   @Test
-  void firstRevisionIsStableOnceCurrentAndAvailable() {
+  void firstRevisionIsStableOnceCurrentAndAvailableAndReadyOnceTheVerdictIsOnRecord() {
     Plan p = plan(2, List.of(rev(1, R.fingerprint(), 2, 2)), pointer(1, null, NOW.minusSeconds(5)));
     assertEquals(List.of(new Step.RecordVerdict(1, Verdict.STABLE, "Verified")), p.steps());
-    assertTrue(p.condition(Condition.READY).status());
-    assertTrue(p.condition(Condition.AVAILABLE).status());
     assertEquals(RevisionState.Stable, p.states().get(1).state());
+    assertTrue(p.condition(Condition.AVAILABLE).status());
+    // the verdict annotation moves the Deployment's generation on a real server: Ready waits for the next pass
+    assertFalse(p.condition(Condition.READY).status());
+    assertEquals("Verifying", p.condition(Condition.READY).reason());
+
+    Plan recorded = plan(2, List.of(withVerdict(rev(1, R.fingerprint(), 2, 2), Verdict.STABLE, "Verified")),
+        pointer(1, null, NOW.minusSeconds(5)));
+    assertEquals(List.of(), recorded.steps());
+    assertTrue(recorded.condition(Condition.READY).status());
+    assertEquals("Stable", recorded.condition(Condition.READY).reason());
   }
 
   @Test
