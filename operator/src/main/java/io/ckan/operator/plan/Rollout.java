@@ -102,7 +102,7 @@ final class Rollout {
       // API server, so the revision looks rolled out again only after the Deployment controller has observed it.
       // Reporting Stable in this pass made Ready flap True, False (Scaling), True.
       p.records.add(new Step.RecordVerdict(target.number(), Verdict.STABLE, "Verified"));
-      p.requeue = Planning.POLL;
+      p.requeue = Planning.VERIFY_RETRY; // the verdict write may raise no event the operator hears: look again soon
       return Planning.progressing("Verifying", "revision " + target.number() + " is verified; recording it Stable");
     }
     if (!target.availableAt(replicas)) {
