@@ -66,6 +66,7 @@ public final class SimulatedCluster implements AutoCloseable {
   private final DeploymentController deployments;
   private final JobController jobs;
   private final FakeCkan ckan;
+  private final SteppedSimulation stepper;
   private final Runnable onScenarioChange;
 
   private SimulatedCluster(Scenario scenario) {
@@ -84,6 +85,7 @@ public final class SimulatedCluster implements AutoCloseable {
       this.deployments = new DeploymentController(client, scenario, loop, events);
       this.jobs = new JobController(client, scenario, loop, events);
       this.ckan = new FakeCkan(new CkanBackend(client), scenario);
+      this.stepper = new SteppedSimulation(client, scenario);
     } catch (RuntimeException e) {
       loop.close();
       server.destroy();
@@ -106,6 +108,19 @@ public final class SimulatedCluster implements AutoCloseable {
       cluster.close();
       throw e;
     }
+  }
+
+  /**
+   * A cluster whose controllers never act by themselves: {@link #stepper()} plays them when the caller says, at the
+   * instant the caller gives (model-based tests that drive reconciles directly, without threads or sleeps).
+   */
+  public static SimulatedCluster stepped(Scenario scenario) {
+    return new SimulatedCluster(scenario);
+  }
+
+  /** The controllers on demand; only for a {@link #stepped} cluster (the threaded ones would race it). */
+  public SteppedSimulation stepper() {
+    return stepper;
   }
 
   /** A cluster where everything is healthy. */
