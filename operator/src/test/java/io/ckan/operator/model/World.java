@@ -166,7 +166,8 @@ final class World implements AutoCloseable {
     }
     if (quiet < 1) {
       violated("reaches a steady state", "after " + SETTLE_ROUNDS + " rounds of " + SETTLE_ROUND.toSeconds()
-          + " s without faults neither Ready nor Stalled is True with no writes; conditions: " + conditions());
+          + " s without faults neither Ready nor Stalled is True with no writes; conditions: " + conditions()
+          + "; writes of the last round: " + journal);
     }
   }
 
