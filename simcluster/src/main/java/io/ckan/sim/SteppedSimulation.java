@@ -6,6 +6,7 @@ import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.client.KubernetesClient;
 
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -35,20 +36,24 @@ public final class SteppedSimulation {
     this.backend = new CkanBackend(client);
   }
 
-  /** Brings the status of every managed Deployment and Job in {@code namespace} to what it is at {@code now}. */
-  public void step(String namespace, Instant now) {
+  /**
+   * Brings the status of every managed Deployment and Job in {@code namespace} to what it is at {@code now}.
+   *
+   * @return the managed Deployments as the step left them
+   */
+  public List<Deployment> step(String namespace, Instant now) {
     List<Deployment> deployments = client.apps().deployments().inNamespace(namespace)
         .withLabel(Labels.MANAGED_BY, Labels.MANAGED_BY_VALUE).list().getItems();
     Set<String> seen = new HashSet<>();
+    List<Deployment> after = new ArrayList<>();
     for (Deployment deployment : deployments) {
       String key = namespace + "/" + deployment.getMetadata().getUid();
       seen.add(key);
       DeploymentController.Evaluation e = DeploymentController.evaluate(client, scenario,
           pods.computeIfAbsent(key, k -> new SimulatedPods()), deployment, now);
-      if (!Objects.equals(e.status(), deployment.getStatus())) {
-        client.apps().deployments().inNamespace(namespace)
-            .resource(new DeploymentBuilder(deployment).withStatus(e.status()).build()).updateStatus();
-      }
+      after.add(Objects.equals(e.status(), deployment.getStatus()) ? deployment : client.apps().deployments()
+          .inNamespace(namespace).resource(new DeploymentBuilder(deployment).withStatus(e.status()).build())
+          .updateStatus());
     }
     pods.keySet().removeIf(key -> key.startsWith(namespace + "/") && !seen.contains(key));
     List<Job> jobs = client.batch().v1().jobs().inNamespace(namespace)
@@ -65,6 +70,7 @@ public final class SteppedSimulation {
       runs.remove(gone);
       JobController.deletePods(client, namespace, gone.substring(namespace.length() + 1));
     }
+    return after;
   }
 
   /** What CKAN behind {@code namespace/service} answers to status_show now (503 when nothing available serves it). */

@@ -51,8 +51,10 @@ class SteppedSimulationTest {
 
     sim.step("default", T0);
     assertNull(status("web-r1").getAvailableReplicas(), "pods are not ready at once");
-    sim.step("default", T0.plus(Behaviour.DEFAULT_READY_DELAY));
+    List<io.fabric8.kubernetes.api.model.apps.Deployment> after = sim.step("default",
+        T0.plus(Behaviour.DEFAULT_READY_DELAY));
     assertEquals(2, status("web-r1").getAvailableReplicas());
+    assertEquals(status("web-r1"), after.get(0).getStatus(), "the step returns the Deployments as it left them");
     FakeCkan.Answer answer = sim.statusShow("default", "web-r1");
     assertEquals(200, answer.status());
     assertTrue(answer.body().contains("\"ckan_version\":\"2.11.5\"") && answer.body().contains("text_view"),

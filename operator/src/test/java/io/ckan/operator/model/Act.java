@@ -47,6 +47,12 @@ sealed interface Act {
   /** A person removes every annotation of a revision's web Deployment. */
   record StripAnnotations(int revision) implements Act {}
 
+  /**
+   * Someone else creates a ConfigMap, Service (another instance's pointer) or Deployment named like revision
+   * {@code revision}'s objects, before the operator does.
+   */
+  record Squat(String kind, int revision) implements Act {}
+
   /** Time passes before the next round. */
   record Wait(int seconds) implements Act {}
 
@@ -67,6 +73,8 @@ sealed interface Act {
         Tuple.of(1, Combinators.combine(revision, Arbitraries.of(0, 3)).as(ScaleByHand::new)),
         Tuple.of(1, revision.map(DeleteByHand::new)),
         Tuple.of(1, revision.map(StripAnnotations::new)),
+        Tuple.of(2, Combinators.combine(Arbitraries.of("ConfigMap", "Service", "Deployment"),
+            Arbitraries.integers().between(2, 5)).as(Squat::new)),
         Tuple.of(5, Arbitraries.of(10, 30, 70, 150).map(Wait::new)));
   }
 }

@@ -10,12 +10,18 @@ import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.http.BasicBuilder;
 import io.fabric8.kubernetes.client.http.HttpRequest;
 import io.fabric8.kubernetes.client.http.Interceptor;
+import io.fabric8.mockwebserver.dsl.MockServerExpectation;
+import io.fabric8.mockwebserver.dsl.DelayPathable;
+import io.fabric8.mockwebserver.dsl.ReturnOrWebsocketable;
+import io.fabric8.mockwebserver.dsl.TimesOnceableOrHttpHeaderable;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
+import java.util.function.Function;
 
 /**
  * One stepped simulated cluster for every try of the model (a fresh namespace per try): the mock API server with the
@@ -36,9 +42,14 @@ final class ModelCluster {
     cluster = SimulatedCluster.stepped(scenario);
     cluster.applyCrd(CRD);
     admin = cluster.client();
+    // the mock matches expectations by exact method and path: one per method
+    List<Function<MockServerExpectation, DelayPathable<ReturnOrWebsocketable<TimesOnceableOrHttpHeaderable<Void>>>>>
+        methods = List.of(MockServerExpectation::get, MockServerExpectation::post, MockServerExpectation::put,
+            MockServerExpectation::patch, MockServerExpectation::delete);
     for (int code : new int[] {409, 500}) {
-      cluster.server().expect().any().withPath(ApiFaults.PATH + code).andReturn(code, new StatusBuilder()
-          .withStatus("Failure").withCode(code).withMessage("injected by the model").build()).always();
+      methods.forEach(method -> method.apply(cluster.server().expect()).withPath(ApiFaults.PATH + code)
+          .andReturn(code, new StatusBuilder().withStatus("Failure").withCode(code)
+              .withMessage("injected by the model").build()).always());
     }
     faults = new ApiFaults(URI.create(cluster.apiUrl()), closedPort());
     operator = new KubernetesClientBuilder().withConfig(cluster.clientConfig())

@@ -1,25 +1,32 @@
 package io.ckan.operator.model;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.ckan.operator.model.Act.ApiFault;
 import io.ckan.operator.model.Act.Apply;
 import io.ckan.operator.model.Act.Break;
+import io.ckan.operator.model.Act.CrashAfterWrite;
 import io.ckan.operator.model.Act.EditPointer;
 import io.ckan.operator.model.Act.Fault;
 import io.ckan.operator.model.Act.Replicas;
 import io.ckan.operator.model.Act.Rollback;
+import io.ckan.operator.model.Act.Squat;
 import io.ckan.operator.model.Act.Wait;
 import java.util.List;
 import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
 /**
- * The counterexamples {@link ModelBasedProperties} found, shrunk, one test each: the same run (every invariant after
- * every step, then a steady state) on the sequence jqwik reported.
+ * The counterexamples {@link ModelBasedProperties} found, one test each: the same run (every invariant after every
+ * step, then a steady state) on a short sequence. Findings 2, 4 and 7 are the samples jqwik shrank to; 1, 3, 5 and 6
+ * are reduced by hand from the property's failures (jqwik shrank those to a sibling symptom of another finding).
  */
 class ModelRegressionTest {
 
-  private static void run(Act... acts) {
+  private static World run(Act... acts) {
     try (World world = new World()) {
       world.run(List.of(acts));
+      return world;
     }
   }
 
@@ -29,11 +36,18 @@ class ModelRegressionTest {
   }
 
   @Test
+  void theOperatorRecoversFromCrashesAndApiFaultsItWasDealt() {
+    World world = run(new CrashAfterWrite(1), new ApiFault(1, 500), new Wait(10), new ApiFault(3, 409),
+        new CrashAfterWrite(2), new ApiFault(2, ModelCluster.ApiFaults.TIMEOUT), new Wait(10), new Wait(10));
+    assertEquals(5, world.injectedFailures(), "each crash and fault failed its reconcile");
+  }
+
+  @Test
   @Disabled("issue 9 finding 1: prune deletes a revision's web Deployment, Service and ConfigMap but not its worker "
       + "Deployment; the observer then throws a NullPointerException on every reconcile")
   void pruningARevisionRemovesItsWorkerDeployment() {
-    run(new Wait(10), new Wait(10), new Wait(10), new Apply(1), new Wait(10), new Wait(10), new Apply(2),
-        new Wait(10), new Wait(10), new Apply(3), new Wait(10));
+    run(new Wait(10), new Wait(10), new Wait(10), new Wait(10), new Wait(10), new Apply(1), new Wait(10),
+        new Wait(10), new Wait(10), new Wait(10), new Wait(10), new Apply(2), new Apply(3), new Apply(4));
   }
 
   @Test
@@ -61,7 +75,7 @@ class ModelRegressionTest {
   @Disabled("issue 9 finding 5: a name the operator derives (ConfigMap portal-r3) held by an object it does not own is "
       + "taken as its own: 'already exists' is tolerated, the migration runs and its result is patched onto it")
   void aNameHeldByAnotherObjectIsNeverWritten() {
-    run(new Wait(5), new Apply(1), new Apply(2), new Wait(10), new Wait(10));
+    run(new Squat("ConfigMap", 3), new Apply(1), new Apply(2), new Wait(10), new Wait(10));
   }
 
   @Test

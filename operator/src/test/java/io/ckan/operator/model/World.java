@@ -76,9 +76,13 @@ final class World implements AutoCloseable {
   private int tokens;
   private int crashAfterWrite;
   private boolean crashed;
+  private int injectedFailures;
   private final List<String> journal = new ArrayList<>();
   private final Deque<String> trace = new ArrayDeque<>();
   private CkanInstanceStatus lastStatus;
+  /** The instance and the pointer Service as the model last wrote or saw them (nobody else writes them). */
+  private CkanInstance instance;
+  private Service pointer;
   /** uid -> the model's instant of the round that created the object (see {@link ListView}). */
   private final Map<String, String> born = new HashMap<>();
 
@@ -94,11 +98,11 @@ final class World implements AutoCloseable {
   World() {
     installFaults(mc.scenario().clearRules());
     admin.secrets().inNamespace(namespace).resource(TestServices.secret(namespace)).create();
-    createForeignObjects();
     CkanInstance ci = new CkanInstance();
     ci.setMetadata(new ObjectMetaBuilder().withName(NAME).withNamespace(namespace).build());
     ci.setSpec(Releases.spec(0, replicas));
-    uid = admin.resource(ci).create().getMetadata().getUid();
+    instance = admin.resource(ci).create();
+    uid = instance.getMetadata().getUid();
     requested(0);
   }
 
@@ -108,6 +112,11 @@ final class World implements AutoCloseable {
       perform(act);
     }
     settle();
+  }
+
+  /** Reconciles that threw because of a crash or an API fault the model injected. */
+  int injectedFailures() {
+    return injectedFailures;
   }
 
   void perform(Act act) {
@@ -136,9 +145,9 @@ final class World implements AutoCloseable {
     } else if (act instanceof Act.ApiFault f) {
       mc.faults.arm(f.request(), f.code());
     } else if (act instanceof Act.EditPointer e) {
-      if (pointer() != null) {
-        admin.services().inNamespace(namespace).withName(NAME).patch(MERGE, json(Map.of("spec", Map.of("selector",
-            Map.of(Labels.REVISION, Integer.toString(e.revision()))))));
+      if (pointer != null) {
+        pointer = admin.services().inNamespace(namespace).withName(NAME).patch(MERGE, json(Map.of("spec",
+            Map.of("selector", Map.of(Labels.REVISION, Integer.toString(e.revision()))))));
       }
     } else if (act instanceof Act.ScaleByHand s) {
       ownWeb(s.revision()).ifPresent(d -> admin.apps().deployments().inNamespace(namespace)
@@ -150,6 +159,8 @@ final class World implements AutoCloseable {
       meta.put("annotations", null);
       ownWeb(s.revision()).ifPresent(d -> admin.apps().deployments().inNamespace(namespace)
           .withName(d.getMetadata().getName()).patch(MERGE, json(Map.of("metadata", meta))));
+    } else if (act instanceof Act.Squat q) {
+      squat(q.kind(), q.revision());
     } else if (act instanceof Act.Wait w) {
       dt = Duration.ofSeconds(w.seconds());
     }
@@ -159,12 +170,12 @@ final class World implements AutoCloseable {
   /** After the last act: no more faults; within a bounded number of rounds Ready or Stalled, and quiet. */
   void settle() {
     note("== settle");
-    int quiet = 0;
-    for (int i = 0; i < SETTLE_ROUNDS && quiet < 1; i++) {
+    boolean steady = false;
+    for (int i = 0; i < SETTLE_ROUNDS && !steady; i++) {
       round(SETTLE_ROUND);
-      quiet = journal.isEmpty() && (conditionTrue("Ready") || conditionTrue("Stalled")) ? quiet + 1 : 0;
+      steady = journal.isEmpty() && (conditionTrue("Ready") || conditionTrue("Stalled"));
     }
-    if (quiet < 1) {
+    if (!steady) {
       violated("reaches a steady state", "after " + SETTLE_ROUNDS + " rounds of " + SETTLE_ROUND.toSeconds()
           + " s without faults neither Ready nor Stalled is True with no writes; conditions: " + conditions()
           + "; writes of the last round: " + journal);
@@ -175,10 +186,9 @@ final class World implements AutoCloseable {
 
   private void round(Duration dt) {
     clock.advance(dt);
-    mc.sim().step(namespace, clock.instant());
-    CkanInstance cr = admin.resources(CkanInstance.class).inNamespace(namespace).withName(NAME).get();
-    Map<Integer, Deployment> webBefore = ownWeb();
-    Service pointerBefore = pointer();
+    Map<Integer, Deployment> webBefore = ownWeb(mc.sim().step(namespace, clock.instant()));
+    CkanInstance cr = instance;
+    Service pointerBefore = pointer;
     String request = annotations(cr).get(Labels.ROLLBACK_TO);
     Integer failingInBake = failingInBakeWindow(cr, pointerBefore, webBefore);
     journal.clear();
@@ -190,7 +200,9 @@ final class World implements AutoCloseable {
     } catch (RuntimeException e) {
       boolean injected = crashed || mc.faults.fired();
       note("reconcile threw" + (injected ? " (injected)" : "") + ": " + e);
-      if (!injected) {
+      if (injected) {
+        injectedFailures++;
+      } else {
         violated("keeps reconciling", "Reconciliation.run threw without an injected fault: " + e);
       }
       writeStatus(cr, StatusReport.failed(cr.getStatus(), generation(cr), String.valueOf(e.getMessage()),
@@ -201,7 +213,8 @@ final class World implements AutoCloseable {
     boolean faultFired = mc.faults.disarm();
     boolean injected = crashed || faultFired;
     Namespace now = check(webBefore, history(pointerBefore), request);
-    if (failingInBake != null && !injected && failingInBake.equals(selectedRevision(now.find(now.services, NAME)))) {
+    pointer = now.find(now.services, NAME);
+    if (failingInBake != null && !injected && failingInBake.equals(selectedRevision(pointer))) {
       violated("a failure in the bake window is reverted", "revision " + failingInBake + " has no available "
           + "replicas inside its bake window, the previous revision is warm and ready, and the pointer stays");
     }
@@ -220,7 +233,7 @@ final class World implements AutoCloseable {
     lastStatus = status;
     if (StatusReport.differs(cr.getStatus(), status)) {
       cr.setStatus(status);
-      admin.resource(cr).updateStatus();
+      instance = admin.resource(cr).updateStatus();
     }
   }
 
@@ -265,10 +278,6 @@ final class World implements AutoCloseable {
   private static boolean rolledOut(Deployment d) {
     return d.getStatus() != null && d.getStatus().getObservedGeneration() != null
         && d.getStatus().getObservedGeneration() >= d.getMetadata().getGeneration();
-  }
-
-  private Service pointer() {
-    return admin.services().inNamespace(namespace).withName(NAME).get();
   }
 
   // ---- the invariants ------------------------------------------------------------------------------------
@@ -431,25 +440,35 @@ final class World implements AutoCloseable {
 
   // ---- objects someone else owns, under names the operator derives ---------------------------------------
 
-  private void createForeignObjects() {
-    String other = java.util.UUID.nameUUIDFromBytes(namespace.getBytes()).toString();
-    ConfigMap configMap = new ConfigMapBuilder().withNewMetadata().withName(NAME + "-r3").withNamespace(namespace)
-        .withLabels(Map.of("app", "reports")).endMetadata().withData(Map.of("owner", "the reports team")).build();
-    Service service = new ServiceBuilder().withMetadata(new ObjectMetaBuilder().withName(NAME + "-r4")
-            .withNamespace(namespace).withLabels(Labels.instance(NAME + "-r4", Labels.POINTER))
-            .addNewOwnerReference().withApiVersion("ckan.io/v1alpha1").withKind("CkanInstance")
-            .withName(NAME + "-r4").withUid(other).withController(true).endOwnerReference().build())
-        .withNewSpec().withSelector(Labels.webSelector(NAME + "-r4", 1)).addNewPort().withPort(80).endPort()
-        .endSpec().build();
-    Deployment deployment = new DeploymentBuilder().withNewMetadata().withName(NAME + "-r5").withNamespace(namespace)
-        .withLabels(Map.of("app", "legacy-portal")).endMetadata()
-        .withNewSpec().withReplicas(1).withNewSelector().withMatchLabels(Map.of("app", "legacy-portal")).endSelector()
-        .withNewTemplate().withNewMetadata().withLabels(Map.of("app", "legacy-portal")).endMetadata()
-        .withNewSpec().addNewContainer().withName("web").withImage("nginx:1.27").endContainer().endSpec()
-        .endTemplate().endSpec().build();
-    for (HasMetadata object : List.of(service, configMap, deployment)) {
+  /** Someone else's object named like revision {@code revision}'s (unless the instance has one by then). */
+  private void squat(String kind, int revision) {
+    String name = NAME + "-r" + revision;
+    HasMetadata object = switch (kind) {
+      case "ConfigMap" -> new ConfigMapBuilder().withNewMetadata().withName(name).withNamespace(namespace)
+          .withLabels(Map.of("app", "reports")).endMetadata().withData(Map.of("owner", "the reports team")).build();
+      // the pointer Service of another instance, named portal-rN
+      case "Service" -> new ServiceBuilder().withMetadata(new ObjectMetaBuilder().withName(name)
+              .withNamespace(namespace).withLabels(Labels.instance(name, Labels.POINTER))
+              .addNewOwnerReference().withApiVersion("ckan.io/v1alpha1").withKind("CkanInstance").withName(name)
+              .withUid(java.util.UUID.nameUUIDFromBytes(name.getBytes()).toString()).withController(true)
+              .endOwnerReference().build())
+          .withNewSpec().withSelector(Labels.webSelector(name, 1)).addNewPort().withPort(80).endPort().endSpec()
+          .build();
+      default -> new DeploymentBuilder().withNewMetadata().withName(name).withNamespace(namespace)
+          .withLabels(Map.of("app", "legacy-portal")).endMetadata()
+          .withNewSpec().withReplicas(1).withNewSelector().withMatchLabels(Map.of("app", "legacy-portal"))
+          .endSelector().withNewTemplate().withNewMetadata().withLabels(Map.of("app", "legacy-portal")).endMetadata()
+          .withNewSpec().addNewContainer().withName("web").withImage("nginx:1.27").endContainer().endSpec()
+          .endTemplate().endSpec().build();
+    };
+    try {
       HasMetadata created = admin.resource(object).create();
-      foreign.put(created.getKind() + "/" + created.getMetadata().getName(), fingerprint(created));
+      foreign.put(created.getKind() + "/" + name, fingerprint(created));
+    } catch (io.fabric8.kubernetes.client.KubernetesClientException e) {
+      if (e.getCode() != 409) {
+        throw e;
+      }
+      note("  (the instance holds " + kind + " " + name + " already)");
     }
   }
 
@@ -465,26 +484,28 @@ final class World implements AutoCloseable {
 
   // ---- reading and editing ---------------------------------------------------------------------------------
 
-  private Map<Integer, Deployment> ownWeb() {
+  /** The instance's web Deployments among {@code deployments}, by revision. */
+  private Map<Integer, Deployment> ownWeb(List<Deployment> deployments) {
     Map<Integer, Deployment> web = new TreeMap<>();
-    admin.apps().deployments().inNamespace(namespace).withLabel(Labels.COMPONENT, Labels.WEB).list().getItems()
-        .stream().filter(d -> Owner.owns(uid, d)).forEach(d -> revision(d).ifPresent(n -> web.put(n, d)));
+    deployments.stream().filter(d -> Owner.owns(uid, d) && Labels.WEB.equals(labels(d).get(Labels.COMPONENT)))
+        .forEach(d -> revision(d).ifPresent(n -> web.put(n, d)));
     return web;
   }
 
   private java.util.Optional<Deployment> ownWeb(int revision) {
-    return java.util.Optional.ofNullable(ownWeb().get(revision));
+    return java.util.Optional.ofNullable(ownWeb(admin.apps().deployments().inNamespace(namespace).list().getItems())
+        .get(revision));
   }
 
   private void editSpec(java.util.function.UnaryOperator<io.ckan.operator.api.CkanInstanceSpec> change) {
-    admin.resources(CkanInstance.class).inNamespace(namespace).withName(NAME).edit(ci -> {
+    instance = admin.resources(CkanInstance.class).inNamespace(namespace).withName(NAME).edit(ci -> {
       ci.setSpec(change.apply(ci.getSpec()));
       return ci;
     });
   }
 
   private void annotate(String key, String value) {
-    admin.resources(CkanInstance.class).inNamespace(namespace).withName(NAME).edit(ci -> {
+    instance = admin.resources(CkanInstance.class).inNamespace(namespace).withName(NAME).edit(ci -> {
       Map<String, String> a = new HashMap<>(annotations(ci));
       a.put(key, value);
       ci.getMetadata().setAnnotations(a);
@@ -562,9 +583,17 @@ final class World implements AutoCloseable {
     return cr.getMetadata().getGeneration() == null ? 0 : cr.getMetadata().getGeneration();
   }
 
-  private static String json(Map<String, ?> patch) {
-    return Serialization.asJson(patch);
+  /** A JSON merge patch; null values are kept (they delete keys). */
+  static String json(Map<String, ?> patch) {
+    try {
+      return PATCHES.writeValueAsString(patch);
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw new IllegalStateException(e);
+    }
   }
+
+  private static final com.fasterxml.jackson.databind.ObjectMapper PATCHES =
+      new com.fasterxml.jackson.databind.ObjectMapper();
 
   /** Deletes what the try left, so the shared server's lists stay short. */
   @Override
