@@ -19,7 +19,13 @@ sealed interface Act {
 
   record Replicas(int replicas) implements Act {}
 
-  /** From now on, pods of that release fail this way (running ones at the next tick). */
+  /** The release the pointer serves when the act happens (Break and Repair), instead of a fixed one. */
+  int LIVE = -1;
+
+  /**
+   * From now on, pods of that release ({@link #LIVE}: the one serving when the act happens) fail this way, running
+   * ones at the next tick.
+   */
   record Break(int release, Fault fault) implements Act {}
 
   record Repair(int release) implements Act {}
@@ -56,13 +62,17 @@ sealed interface Act {
   /** Time passes before the next round. */
   record Wait(int seconds) implements Act {}
 
+  /** Rounds of 5 s until the pointer moves or the instance is Stalled (at most 8): a rollout runs its course. */
+  record Rollout() implements Act {}
+
   static Arbitrary<Act> any() {
     Arbitrary<Integer> release = Arbitraries.integers().between(0, Releases.COUNT - 1);
     Arbitrary<Integer> revision = Arbitraries.integers().between(1, 4);
     return Arbitraries.frequencyOf(
         Tuple.of(6, release.map(Apply::new)),
         Tuple.of(1, Arbitraries.integers().between(0, 3).map(Replicas::new)),
-        Tuple.of(4, Combinators.combine(release, Arbitraries.of(Fault.class)).as(Break::new)),
+        Tuple.of(4, Combinators.combine(Arbitraries.frequencyOf(Tuple.of(1, release),
+            Tuple.of(1, Arbitraries.just(LIVE))), Arbitraries.of(Fault.class)).as(Break::new)),
         Tuple.of(1, release.map(Repair::new)),
         Tuple.of(3, Arbitraries.of("previous", "1", "2", "3", "4", "6").map(Rollback::new)),
         Tuple.of(1, Arbitraries.just(new Retry())),
@@ -75,6 +85,7 @@ sealed interface Act {
         Tuple.of(1, revision.map(StripAnnotations::new)),
         Tuple.of(2, Combinators.combine(Arbitraries.of("ConfigMap", "Service", "Deployment"),
             Arbitraries.integers().between(2, 5)).as(Squat::new)),
-        Tuple.of(5, Arbitraries.of(10, 30, 70, 150).map(Wait::new)));
+        Tuple.of(4, Arbitraries.of(10, 30, 70, 150).map(Wait::new)),
+        Tuple.of(3, Arbitraries.just(new Rollout())));
   }
 }

@@ -10,6 +10,7 @@ import io.ckan.operator.model.Act.EditPointer;
 import io.ckan.operator.model.Act.Fault;
 import io.ckan.operator.model.Act.Replicas;
 import io.ckan.operator.model.Act.Rollback;
+import io.ckan.operator.model.Act.Rollout;
 import io.ckan.operator.model.Act.Squat;
 import io.ckan.operator.model.Act.Wait;
 import java.util.List;
@@ -18,8 +19,10 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The counterexamples {@link ModelBasedProperties} found, one test each: the same run (every invariant after every
- * step, then a steady state) on a short sequence. Findings 2, 4 and 7 are the samples jqwik shrank to; 1, 3, 5 and 6
- * are reduced by hand from the property's failures (jqwik shrank those to a sibling symptom of another finding).
+ * step, then a steady state) on a short sequence. Findings 1, 2, 4, 6 and 7 are the samples jqwik shrank to; 5 and 8
+ * are reduced by hand from the property's failures (for 5 jqwik shrank to a sibling symptom, the Service portal-rN of
+ * another instance "created" again on every reconcile; 8 was left half-shrunk, through a hand-edited pointer, by the
+ * time bound); 3 is written by hand (800 tries did not reach it).
  */
 class ModelRegressionTest {
 
@@ -46,8 +49,7 @@ class ModelRegressionTest {
   @Disabled("issue 9 finding 1: prune deletes a revision's web Deployment, Service and ConfigMap but not its worker "
       + "Deployment; the observer then throws a NullPointerException on every reconcile")
   void pruningARevisionRemovesItsWorkerDeployment() {
-    run(new Wait(10), new Wait(10), new Wait(10), new Wait(10), new Wait(10), new Apply(1), new Wait(10),
-        new Wait(10), new Wait(10), new Wait(10), new Wait(10), new Apply(2), new Apply(3), new Apply(4));
+    run(new Replicas(0), new Apply(1), new Apply(0), new Apply(2), new Apply(3));
   }
 
   @Test
@@ -60,8 +62,7 @@ class ModelRegressionTest {
   @Disabled("issue 9 finding 3: a crash of the live revision inside its bake window is not reverted while a newer "
       + "spec is pending")
   void aCrashInTheBakeWindowIsRevertedEvenWithANewerSpecPending() {
-    run(new Wait(10), new Wait(10), new Wait(10), new Wait(10), new Wait(10), new Apply(1), new Wait(10),
-        new Wait(10), new Wait(10), new Wait(10), new Wait(10), new Apply(2), new Break(1, Fault.NEVER_AVAILABLE));
+    run(new Rollout(), new Apply(1), new Rollout(), new Apply(2), new Break(Act.LIVE, Fault.NEVER_AVAILABLE));
   }
 
   @Test
@@ -81,8 +82,15 @@ class ModelRegressionTest {
   @Test
   @Disabled("issue 9 finding 6: a hand-edited pointer selector is taken as the current revision and never repaired")
   void aHandEditedPointerSelectorIsRepaired() {
-    run(new Wait(10), new Wait(10), new Wait(10), new Wait(10), new Wait(10), new Apply(1), new Wait(5), new Wait(5),
-        new EditPointer(2));
+    run(new Rollout(), new Apply(1), new EditPointer(2));
+  }
+
+  @Test
+  @Disabled("issue 9 finding 8: a manual rollback while the spec's image is still building (its revision has no "
+      + "Deployment yet) makes every reconcile throw until the build ends: the RolledBack verdict is patched onto the "
+      + "missing Deployment (404)")
+  void aRollbackWhileTheNewImageIsStillBuildingDoesNotThrow() {
+    run(new Rollout(), new Wait(10), new Apply(1), new Rollout(), new Wait(70), new Apply(3), new Rollback("1"));
   }
 
   @Test

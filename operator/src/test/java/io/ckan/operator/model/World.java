@@ -62,6 +62,7 @@ final class World implements AutoCloseable {
   private static final Duration ROUND = Duration.ofSeconds(5);
   private static final Duration SETTLE_ROUND = Duration.ofSeconds(20);
   private static final int SETTLE_ROUNDS = 40;
+  private static final int ROLLOUT_ROUNDS = 8;
   private static final PatchContext MERGE = PatchContext.of(PatchType.JSON_MERGE);
 
   private final ModelCluster mc = ModelCluster.get();
@@ -132,7 +133,10 @@ final class World implements AutoCloseable {
         return spec;
       });
     } else if (act instanceof Act.Break b) {
-      broken.put(b.release(), b.fault());
+      int release = b.release() == Act.LIVE ? liveRelease() : b.release();
+      if (release >= 0) {
+        broken.put(release, b.fault());
+      }
     } else if (act instanceof Act.Repair r) {
       broken.remove(r.release());
     } else if (act instanceof Act.Rollback r) {
@@ -163,8 +167,23 @@ final class World implements AutoCloseable {
       squat(q.kind(), q.revision());
     } else if (act instanceof Act.Wait w) {
       dt = Duration.ofSeconds(w.seconds());
+    } else if (act instanceof Act.Rollout) {
+      for (int i = 1; i < ROLLOUT_ROUNDS; i++) {
+        List<String> before = history(pointer);
+        round(dt);
+        if (!history(pointer).equals(before) || conditionTrue("Stalled")) {
+          return;
+        }
+      }
     }
     round(dt);
+  }
+
+  /** The release the pointer's revision runs, or -1. */
+  private int liveRelease() {
+    Integer live = selectedRevision(pointer);
+    Deployment d = live == null ? null : ownWeb(live).orElse(null);
+    return d == null ? -1 : templateRelease(d);
   }
 
   /** After the last act: no more faults; within a bounded number of rounds Ready or Stalled, and quiet. */
@@ -267,7 +286,8 @@ final class World implements AutoCloseable {
     boolean failing = cr.getSpec().replicas > 0 && replicas(current) > 0 && rolledOut(current)
         && available(current) == 0;
     boolean warm = replicas(before) > 0 && rolledOut(before) && available(before) >= replicas(before)
-        && before.getStatus().getUpdatedReplicas() != null && before.getStatus().getUpdatedReplicas() >= replicas(before);
+        && before.getStatus().getUpdatedReplicas() != null
+        && before.getStatus().getUpdatedReplicas() >= replicas(before);
     return failing && warm ? live : null;
   }
 
