@@ -65,25 +65,38 @@ final class DeploymentController implements AutoCloseable {
       return;
     }
     Instant now = loop.clock().instant();
-    Optional<String> startFailure = CkanStartEmulation.failure(client, deployment, scenario);
-    Behaviour behaviour = startFailure.isPresent() ? Behaviour.crashLoop() : scenario.behaviourFor(deployment);
-    String templateHash = templateHash(deployment);
-    SimulatedPods.Snapshot snapshot = pods.computeIfAbsent(key, k -> new SimulatedPods())
-        .observe(templateHash, replicas(deployment), behaviour, scenario.timeScale(), progressDeadline(deployment), now);
+    Evaluation e = evaluate(client, scenario, pods.computeIfAbsent(key, k -> new SimulatedPods()), deployment, now);
+    SimulatedPods.Snapshot snapshot = e.snapshot();
     if (snapshot.newRollout()) {
       events.record("deployment %s rollout started: %d replica(s), image %s, behaviour: %s", key,
-          snapshot.desired(), shortImage(deployment), behaviour);
-      startFailure.ifPresent(why -> events.record("deployment %s: [ckan-operator] web failed: %s", key, why));
+          snapshot.desired(), shortImage(deployment), e.behaviour());
+      e.startFailure().ifPresent(why -> events.record("deployment %s: [ckan-operator] web failed: %s", key, why));
     }
-    String replicaSet = deployment.getMetadata().getName() + "-" + templateHash;
-    DeploymentStatus desired = DeploymentStatusFactory.build(deployment, snapshot, replicaSet, now);
-    if (!Objects.equals(desired, deployment.getStatus())) {
-      writeStatus(key, deployment, desired);
+    if (!Objects.equals(e.status(), deployment.getStatus())) {
+      writeStatus(key, deployment, e.status());
     }
     logTransition(key, snapshot);
     if (snapshot.nextChange() != null) {
       loop.scheduleAt("deployment:" + key, snapshot.nextChange(), () -> reconcile(key));
     }
+  }
+
+  /** What the Deployment controller and the kubelet make of one Deployment at {@code now}. */
+  record Evaluation(Behaviour behaviour, Optional<String> startFailure, SimulatedPods.Snapshot snapshot,
+      DeploymentStatus status) {
+  }
+
+  /** The behaviour the scenario (and the start command) gives the pods, the pods brought in line, the status. */
+  static Evaluation evaluate(KubernetesClient client, Scenario scenario, SimulatedPods pods, Deployment deployment,
+      Instant now) {
+    Optional<String> startFailure = CkanStartEmulation.failure(client, deployment, scenario);
+    Behaviour behaviour = startFailure.isPresent() ? Behaviour.crashLoop() : scenario.behaviourFor(deployment);
+    String templateHash = templateHash(deployment);
+    SimulatedPods.Snapshot snapshot = pods.observe(templateHash, replicas(deployment), behaviour,
+        scenario.timeScale(), progressDeadline(deployment), now);
+    String replicaSet = deployment.getMetadata().getName() + "-" + templateHash;
+    return new Evaluation(behaviour, startFailure, snapshot,
+        DeploymentStatusFactory.build(deployment, snapshot, replicaSet, now));
   }
 
   private void writeStatus(String key, Deployment deployment, DeploymentStatus status) {

@@ -102,6 +102,16 @@ public final class FakeCkan implements AutoCloseable {
   }
 
   private void answer(HttpExchange exchange, String namespace, String service, String action) throws IOException {
+    Answer answer = answer(backend, scenario, namespace, service, action);
+    send(exchange, answer.status(), answer.contentType(), answer.body());
+  }
+
+  /** One answer of CKAN's action API: HTTP status, content type and body. */
+  public record Answer(int status, String contentType, String body) {
+  }
+
+  /** What CKAN behind {@code namespace/service} answers to {@code action}, as the scenario has it now. */
+  static Answer answer(CkanBackend backend, Scenario scenario, String namespace, String service, String action) {
     String helpBase = "http://" + service + "." + namespace + ".svc.cluster.local";
     Optional<Deployment> deployment;
     try {
@@ -110,27 +120,23 @@ public final class FakeCkan implements AutoCloseable {
       deployment = Optional.empty();
     }
     if (deployment.isEmpty()) {
-      send(exchange, 503, "text/plain", CkanResponses.serviceUnavailable());
-      return;
+      return new Answer(503, "text/plain", CkanResponses.serviceUnavailable());
     }
     CkanBehaviour behaviour = scenario.ckanBehaviourFor(deployment.get());
     if (behaviour.httpStatus() != 0) {
-      send(exchange, behaviour.httpStatus(), "text/html", CkanResponses.internalServerError());
-      return;
+      return new Answer(behaviour.httpStatus(), "text/html", CkanResponses.internalServerError());
     }
+    String json = "application/json;charset=utf-8";
     switch (action) {
       case "status_show": {
         CkanBackend.Site site = backend.site(deployment.get(), namespace, service);
-        send(exchange, 200, "application/json;charset=utf-8", CkanResponses.statusShow(helpBase,
-            behaviour.reportedVersion(site.version()), behaviour.reportedPlugins(site.plugins()), site.siteUrl(),
-            site.siteTitle()));
-        break;
+        return new Answer(200, json, CkanResponses.statusShow(helpBase, behaviour.reportedVersion(site.version()),
+            behaviour.reportedPlugins(site.plugins()), site.siteUrl(), site.siteTitle()));
       }
       case "package_search":
-        send(exchange, 200, "application/json;charset=utf-8", CkanResponses.emptyPackageSearch(helpBase));
-        break;
+        return new Answer(200, json, CkanResponses.emptyPackageSearch(helpBase));
       default:
-        send(exchange, 400, "application/json;charset=utf-8", CkanResponses.notFound(helpBase, action));
+        return new Answer(400, json, CkanResponses.notFound(helpBase, action));
     }
   }
 

@@ -65,14 +65,7 @@ final class JobController implements AutoCloseable {
       logEnd(key, run);
     }
     try {
-      if (run.needsPod()) {
-        createPod(job, run);
-      }
-      JobStatus desired = JobObjects.status(run);
-      if (!Objects.equals(desired, job.getStatus())) {
-        client.batch().v1().jobs().inNamespace(job.getMetadata().getNamespace())
-            .resource(new JobBuilder(job).withStatus(desired).build()).updateStatus();
-      }
+      write(client, job, run);
     } catch (KubernetesClientException e) {
       if (e.getCode() == 404) {
         return;
@@ -85,11 +78,23 @@ final class JobController implements AutoCloseable {
     }
   }
 
+  /** Writes what the run has come to: the ended pod (once) and the Job's status, where they changed. */
+  static void write(KubernetesClient client, Job job, JobRun run) {
+    if (run.needsPod()) {
+      createPod(client, job, run);
+    }
+    JobStatus desired = JobObjects.status(run);
+    if (!Objects.equals(desired, job.getStatus())) {
+      client.batch().v1().jobs().inNamespace(job.getMetadata().getNamespace())
+          .resource(new JobBuilder(job).withStatus(desired).build()).updateStatus();
+    }
+  }
+
   /**
    * Creates the ended pod, then writes its status through the status subresource: a real API server drops the status
    * of a create (the pod starts Pending), the mock keeps it; either way the second write leaves the terminated state.
    */
-  private void createPod(Job job, JobRun run) {
+  private static void createPod(KubernetesClient client, Job job, JobRun run) {
     Pod pod = JobObjects.pod(job, run);
     Pod stored;
     try {
@@ -126,11 +131,16 @@ final class JobController implements AutoCloseable {
     runs.remove(uid);
     loop.cancel("job:" + key);
     try {
-      client.pods().inNamespace(job.getMetadata().getNamespace()).withLabel(Labels.CONTROLLER_UID, uid).delete();
+      deletePods(client, job.getMetadata().getNamespace(), uid);
     } catch (KubernetesClientException e) {
       LOG.debug("deleting pods of job {} failed", key, e);
     }
     events.record("job %s deleted", key);
+  }
+
+  /** What the garbage collector does to the pods of a deleted Job. */
+  static void deletePods(KubernetesClient client, String namespace, String jobUid) {
+    client.pods().inNamespace(namespace).withLabel(Labels.CONTROLLER_UID, jobUid).delete();
   }
 
   @Override

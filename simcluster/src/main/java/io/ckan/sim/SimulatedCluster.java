@@ -59,9 +59,14 @@ public final class SimulatedCluster implements AutoCloseable {
 
   private final KubernetesMockServer server;
   private final KubernetesClient client;
+  private final Scenario scenario;
+  /** The threaded controllers and the fake CKAN; null in a {@link #stepped} cluster. */
   private final SimulatedWorkloads workloads;
+  /** The controllers on demand; null in a threaded cluster. */
+  private final SteppedSimulation stepper;
 
-  private SimulatedCluster(Scenario scenario) {
+  private SimulatedCluster(Scenario scenario, boolean threaded) {
+    this.scenario = scenario;
     Map<ServerRequest, Queue<ServerResponse>> expectations = new HashMap<>();
     this.server = new KubernetesMockServer(new Context(Serialization.jsonMapper()), new MockWebServer(), expectations,
         new KubernetesMixedDispatcher(expectations), false);
@@ -72,7 +77,8 @@ public final class SimulatedCluster implements AutoCloseable {
       created.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(NAMESPACE).endMetadata()
           .build()).create();
       this.client = created;
-      this.workloads = SimulatedWorkloads.start(client, scenario);
+      this.workloads = threaded ? SimulatedWorkloads.start(client, scenario) : null;
+      this.stepper = threaded ? null : new SteppedSimulation(client, scenario);
     } catch (RuntimeException e) {
       SimulatedWorkloads.closeQuietly(created);
       server.destroy();
@@ -82,10 +88,23 @@ public final class SimulatedCluster implements AutoCloseable {
 
   /** Starts a cluster; close it to stop every thread it started. */
   public static SimulatedCluster start(Scenario scenario) {
-    SimulatedCluster cluster = new SimulatedCluster(scenario);
+    SimulatedCluster cluster = new SimulatedCluster(scenario, true);
     cluster.workloads.record("cluster started: API %s, CKAN %s, time scale %s", cluster.apiUrl(),
         cluster.workloads.statusShowBase(), scenario.timeScale());
     return cluster;
+  }
+
+  /**
+   * A cluster whose controllers never act by themselves: {@link #stepper()} plays them when the caller says, at the
+   * instant the caller gives (model-based tests that drive reconciles directly, without threads or sleeps).
+   */
+  public static SimulatedCluster stepped(Scenario scenario) {
+    return new SimulatedCluster(scenario, false);
+  }
+
+  /** The controllers on demand; only for a {@link #stepped} cluster (the threaded ones would race it). */
+  public SteppedSimulation stepper() {
+    return stepper;
   }
 
   /** A cluster where everything is healthy. */
@@ -130,7 +149,9 @@ public final class SimulatedCluster implements AutoCloseable {
       if (item instanceof CustomResourceDefinition crd) {
         client.apiextensions().v1().customResourceDefinitions().resource(crd)
             .createOr(NonDeletingOperation::update);
-        workloads.record("crd %s applied", crd.getMetadata().getName());
+        if (workloads != null) {
+          workloads.record("crd %s applied", crd.getMetadata().getName());
+        }
         any = true;
       }
     }
@@ -148,7 +169,7 @@ public final class SimulatedCluster implements AutoCloseable {
   }
 
   public Scenario scenario() {
-    return workloads.scenario();
+    return scenario;
   }
 
   /** The controllers and the fake CKAN running against this mock. */

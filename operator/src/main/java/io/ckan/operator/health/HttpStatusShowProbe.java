@@ -53,7 +53,8 @@ public final class HttpStatusShowProbe implements StatusShowProbe {
     return parse(response.body());
   }
 
-  static StatusShow parse(String body) {
+  /** A status_show body (HTTP 200) as the operator reads it; also for probes that answer without HTTP (tests). */
+  public static StatusShow parse(String body) {
     JsonNode root;
     try {
       root = JSON.readTree(body);
