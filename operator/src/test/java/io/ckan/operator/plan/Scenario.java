@@ -19,6 +19,7 @@ final class Scenario {
   ReleaseOutcome outcome = new ReleaseOutcome.Ready(R);
   int replicas = 2;
   RolloutSpec rollout = PlannerTest.rollout(60, 5);
+  boolean paused;
   final List<ObservedRevision> revisions = new ArrayList<>();
   Optional<Pointer> pointer = Optional.empty();
   final Map<Integer, Verification.Result> health = new HashMap<>();
@@ -68,7 +69,7 @@ final class Scenario {
   Plan plan() {
     Map<Integer, Verification.Result> probed = new HashMap<>(PlannerTest.healthy(revisions));
     probed.putAll(health);
-    return Planner.plan(new PlanInput("ns", "portal", outcome, replicas, rollout, false, List.copyOf(revisions),
+    return Planner.plan(new PlanInput("ns", "portal", outcome, replicas, rollout, paused, List.copyOf(revisions),
         pointer, probed, rollbackTo, null, builds, Map.of(), Map.of(), workers, NOW));
   }
 
