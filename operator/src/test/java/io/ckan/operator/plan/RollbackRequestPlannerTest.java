@@ -135,4 +135,16 @@ class RollbackRequestPlannerTest {
     Plan removed = refused.rollbackTo(null).plan();
     assertEquals("NotRolledBack", removed.condition(Condition.ROLLED_BACK).reason());
   }
+
+  @Test
+  void aRequestThatWasMetOrAnOlderNoteReportsNoRefusal() {
+    Scenario met = Scenario.of(rev(2, R.fingerprint(), 2, 2).stable()).rollbackTo("2")
+        .pointer(new Pointer(2, null, NOW.minusSeconds(600), List.of(Scenario.deployed(null, 2)), "2"));
+    assertEquals("NotRolledBack", met.plan().condition(Condition.ROLLED_BACK).reason());
+
+    Scenario olderNote = Scenario.of(rev(2, R.fingerprint(), 2, 2).stable()).rollbackTo("9")
+        .pointer(new Pointer(2, null, NOW.minusSeconds(600), List.of(Scenario.deployed(null, 2)), "9",
+            "rollback request '8' rejected: revision 8 is not retained", "1", true));
+    assertEquals("NotRolledBack", olderNote.plan().condition(Condition.ROLLED_BACK).reason());
+  }
 }

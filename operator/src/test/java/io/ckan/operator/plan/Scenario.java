@@ -23,6 +23,8 @@ final class Scenario {
   final List<ObservedRevision> revisions = new ArrayList<>();
   Optional<Pointer> pointer = Optional.empty();
   final Map<Integer, Verification.Result> health = new HashMap<>();
+  /** Revisions whose status_show was not fetched in this pass. */
+  final java.util.Set<Integer> unprobed = new java.util.HashSet<>();
   String rollbackTo;
   Integer workers;
   final Map<String, ObservedBuild> builds = new HashMap<>();
@@ -69,6 +71,7 @@ final class Scenario {
   Plan plan() {
     Map<Integer, Verification.Result> probed = new HashMap<>(PlannerTest.healthy(revisions));
     probed.putAll(health);
+    probed.keySet().removeAll(unprobed);
     return Planner.plan(new PlanInput("ns", "portal", outcome, replicas, rollout, paused, List.copyOf(revisions),
         pointer, probed, rollbackTo, null, builds, Map.of(), Map.of(), workers, NOW));
   }
@@ -84,6 +87,7 @@ final class Scenario {
     int specReplicas;
     int available;
     boolean deployment = true;
+    boolean service = true;
     boolean configMap = true;
     boolean rolledOut = true;
     boolean deadlineExceeded;
@@ -158,7 +162,7 @@ final class Scenario {
 
     ObservedRevision build() {
       return new ObservedRevision(number, fingerprint, "img", "2.11.5", List.of("activity"), createdAt,
-          attemptStartedAt, deployment, true, configMap, specReplicas, available, specReplicas, rolledOut,
+          attemptStartedAt, deployment, service, configMap, specReplicas, available, specReplicas, rolledOut,
           deadlineExceeded, verdict, verdictReason, null, new ObservedRevision.Runtime(schemaBefore, schemaAfter,
               schemaAfter != null, worker, workerReplicas));
     }
