@@ -20,6 +20,22 @@ import org.junit.jupiter.params.provider.CsvSource;
 class EdgeCasesPlannerTest {
   static final String MID = "a".repeat(64);
 
+  @ParameterizedTest
+  @CsvSource(nullValues = "null", value = {
+      // verdict, its reason, the Stalled reason that keeps saying what failed
+      "FAILED, BuildFailed: pip, BuildFailed",
+      "FAILED, MigrationFailed: relation exists, MigrationFailed",
+      "FAILED, VerificationFailed: x, RevisionFailed",
+      "FAILED, BuildFailedTwice, RevisionFailed",
+      "FAILED, null, RevisionFailed",
+      "ROLLED_BACK, BuildFailed: pip, RevisionRolledBack"})
+  void aJudgedSpecRevisionStallsWithWhatFailed(Verdict verdict, String reason, String stalled) {
+    Plan p = Scenario.of(rev(1, OLD, 2, 2).stable(), rev(2, R.fingerprint(), 0, 0).judged(verdict, reason))
+        .pointer(1, null, 600).plan();
+    assertEquals(stalled, p.condition(Condition.STALLED).reason());
+    assertTrue(p.steps().isEmpty(), p.steps().toString());
+  }
+
   @Test
   void aBakeFailureRevertTakesTheWorkersBackToo() {
     Plan p = Scenario.of(rev(1, OLD, 2, 2).stable().worker(0), rev(2, R.fingerprint(), 2, 0).worker(3))
@@ -165,20 +181,5 @@ class EdgeCasesPlannerTest {
     assertTrue(p.steps().isEmpty(), p.steps().toString());
     assertEquals("Verifying", p.condition(Condition.RECONCILING).reason());
     assertEquals(Optional.of(Planning.VERIFY_RETRY), p.requeueAfter());
-  }
-
-  @ParameterizedTest
-  @CsvSource(nullValues = "null", value = {
-      "FAILED, BuildFailed: pip, BuildFailed",
-      "FAILED, MigrationFailed: relation exists, MigrationFailed",
-      "FAILED, VerificationFailed: x, RevisionFailed",
-      "FAILED, BuildFailedTwice, RevisionFailed",
-      "FAILED, null, RevisionFailed",
-      "ROLLED_BACK, BuildFailed: pip, RevisionRolledBack"})
-  void aJudgedSpecRevisionStallsWithWhatFailed(Verdict verdict, String reason, String stalled) {
-    Plan p = Scenario.of(rev(1, OLD, 2, 2).stable(), rev(2, R.fingerprint(), 0, 0).judged(verdict, reason))
-        .pointer(1, null, 600).plan();
-    assertEquals(stalled, p.condition(Condition.STALLED).reason());
-    assertTrue(p.steps().isEmpty(), p.steps().toString());
   }
 }
