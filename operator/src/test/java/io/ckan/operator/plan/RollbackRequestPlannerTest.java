@@ -70,6 +70,20 @@ class RollbackRequestPlannerTest {
   }
 
   @Test
+  void aTargetNotProbedYetIsVerifiedSoonThenTimesOut() {
+    Scenario waiting = backToOne(rev(1, OLD, 2, 2).stable().attempt(30));
+    waiting.unprobed.add(1);
+    Plan p = waiting.plan();
+    assertTrue(p.steps().isEmpty(), p.steps().toString());
+    assertTrue(p.condition(Condition.RECONCILING).message().contains("status_show not checked yet"));
+    assertEquals(Optional.of(Planning.VERIFY_RETRY), p.requeueAfter());
+
+    Scenario expired = backToOne(rev(1, OLD, 2, 2).stable().attempt(700));
+    expired.unprobed.add(1);
+    assertFailed(expired.plan(), "HealthCheckTimeout");
+  }
+
+  @Test
   void theWorkersFollowThePointerBack() {
     Plan p = Scenario.of(rev(1, OLD, 2, 2).stable().worker(0), rev(2, R.fingerprint(), 2, 2).stable().worker(3))
         .pointer(2, 1, 600).rollbackTo("1").workers(3).plan();

@@ -97,6 +97,15 @@ class SteadyAndRolloutPlannerTest {
     assertTrue(requeue.compareTo(Duration.ofSeconds(40)) >= 0 && requeue.compareTo(Duration.ofSeconds(41)) < 0,
         requeue.toString());
     assertOnly(p, Condition.RECONCILING, "Baking");
+    assertEquals(new Plan.StateReport(RevisionState.Live, "Baking"), p.states().get(2));
+    assertEquals(new Plan.StateReport(RevisionState.Superseded, "KeptWarm"), p.states().get(1));
+  }
+
+  @Test
+  void aHealthyBakeWithoutAutoRevertJustBakes() {
+    Scenario s = Scenario.of(rev(1, OLD, 2, 2).stable(), rev(2, R.fingerprint(), 2, 2)).pointer(2, 1, 20);
+    s.rollout.autoRevert = false;
+    assertOnly(s.plan(), Condition.RECONCILING, "Baking");
   }
 
   @Test
