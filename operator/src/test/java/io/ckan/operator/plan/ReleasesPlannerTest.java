@@ -37,6 +37,14 @@ class ReleasesPlannerTest {
     assertEquals(Optional.of(Planning.POLL), p.requeueAfter());
   }
 
+  @Test
+  void aSucceededMigrationIsPutOnRecordAndTheWebTierIsCreatedNotScaled() {
+    Plan p = migrating(new ObservedMigration(2, JobState.SUCCEEDED, "h1", "h2", ""));
+    assertEquals(List.of(new Step.RecordMigration(2, "h1", "h2"),
+        new Step.CreateRevision(2, EnumSet.of(Step.ObjectKind.DEPLOYMENT), 2)), p.steps());
+    assertEquals("Deploying", p.condition(Condition.RECONCILING).reason());
+  }
+
   @ParameterizedTest
   @CsvSource(nullValues = "null", value = {
       // state, after, message, what the verdict says
