@@ -21,8 +21,8 @@ final class Housekeeping {
     }
     boolean baking = p.bakeEnd().isPresent();
     Integer previous = p.previous();
-    if (baking && previous != null) {
-      p.keepWarm.add(previous); // warm until the bake ends, whatever the spec asks meanwhile
+    if (baking) {
+      p.keepWarm.add(previous); // warm until the bake ends, whatever the spec asks meanwhile (a bake has one)
     }
     stopIdleWorkers(p, baking ? previous : null);
     Set<Integer> scaledHere = p.actions.stream().filter(s -> s instanceof Step.Scale sc && sc.replicas() == 0)

@@ -68,10 +68,6 @@ public record ObservedRevision(
     return !hasDeployment && !hasConfigMap;
   }
 
-  public boolean complete() {
-    return hasDeployment && hasService && hasConfigMap;
-  }
-
   /** All wanted replicas of the current spec are up and available. */
   public boolean availableAt(int replicas) {
     return hasDeployment && replicas > 0 && specReplicas == replicas && rolledOut

@@ -129,9 +129,9 @@ final class Planning {
     return start != null && in.now().isAfter(start.plusSeconds(rollout.progressDeadlineSecondsOrDefault()));
   }
 
+  /** Look again just after {@code when}, which lies ahead (only an open bake window's end is passed). */
   void requeueAt(Instant when) {
-    Duration d = Duration.between(in.now(), when);
-    requeue = d.isNegative() ? Duration.ZERO : d.plusMillis(50);
+    requeue = Duration.between(in.now(), when).plusMillis(50);
   }
 
   // ---- the pointer ---------------------------------------------------------------------------------------------

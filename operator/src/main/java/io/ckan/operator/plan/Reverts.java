@@ -49,7 +49,8 @@ final class Reverts {
   /** CURRENT_JUDGED: the current revision was judged but the pointer has not moved yet: move it now. */
   static Condition currentJudged(Planning p, Optional<RollbackRequest> request) {
     ObservedRevision current = p.current;
-    ObservedRevision fallback = request.map(r -> Rollbacks.resolve(p, r)).filter(r -> !r.blocked() && r != current)
+    // the judged current revision is blocked, so a request naming it falls back too
+    ObservedRevision fallback = request.map(r -> Rollbacks.resolve(p, r)).filter(r -> !r.blocked())
         .orElseGet(() -> revertTarget(p));
     String type = request.isPresent() ? Reasons.ROLLBACK : Reasons.AUTO_REVERT;
     if (fallback == null) {
