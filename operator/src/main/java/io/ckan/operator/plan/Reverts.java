@@ -50,7 +50,8 @@ final class Reverts {
   static Condition currentJudged(Planning p, Optional<RollbackRequest> request) {
     ObservedRevision current = p.current;
     // the judged current revision is blocked, so a request naming it falls back too
-    ObservedRevision fallback = request.map(r -> Rollbacks.resolve(p, r)).filter(r -> !r.blocked())
+    ObservedRevision fallback = request.map(r -> Rollbacks.resolve(p, r))
+        .filter(r -> r.hasDeployment() && !r.blocked())
         .orElseGet(() -> revertTarget(p));
     String type = request.isPresent() ? Reasons.ROLLBACK : Reasons.AUTO_REVERT;
     if (fallback == null) {

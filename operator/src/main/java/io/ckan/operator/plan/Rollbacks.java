@@ -94,7 +94,8 @@ final class Rollbacks {
     }
     if (p.target != null && p.target != to && !p.target.blocked()) {
       p.records.add(new Step.RecordVerdict(p.target.number(), Verdict.ROLLED_BACK,
-          "ManualRollback: " + describe(request) + " moved the pointer to revision " + to.number()));
+          "ManualRollback: " + describe(request) + " moved the pointer to revision " + to.number(),
+          Planning.anchor(p.target))); // the spec's revision may still wait for its image: no Deployment yet
     }
     p.actions.add(p.movePointer(to.number(), Reasons.ROLLBACK, describe(request), request.raw()));
     p.workersFor(to, p.wantedWorkers(), "follow the pointer");

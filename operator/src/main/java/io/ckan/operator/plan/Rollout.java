@@ -68,6 +68,11 @@ final class Rollout {
   static Condition steady(Planning p) {
     ObservedRevision target = p.target;
     int replicas = p.in.replicas();
+    if (!target.hasDeployment()) { // deleted by hand: the housekeeping tail re-creates it from the desired state
+      p.requeue = Planning.POLL;
+      return Planning.progressing("Deploying", "revision " + target.number() + " is current but its Deployment is "
+          + "gone (deleted by hand?); re-creating it");
+    }
     if (target.specReplicas() != replicas) {
       p.actions.add(new Step.Scale(target.number(), replicas, "spec.replicas changed (in place)"));
     }
@@ -115,8 +120,11 @@ final class Rollout {
 
   private static Condition fail(Planning p, String reason, String why) {
     ObservedRevision target = p.target;
-    p.records.add(new Step.RecordVerdict(target.number(), Verdict.FAILED, reason + ": " + why));
-    p.actions.add(new Step.Scale(target.number(), 0, "failed before the switch"));
+    p.records.add(new Step.RecordVerdict(target.number(), Verdict.FAILED, reason + ": " + why,
+        Planning.anchor(target)));
+    if (target.hasDeployment()) {
+      p.actions.add(new Step.Scale(target.number(), 0, "failed before the switch"));
+    }
     p.keepWarm.remove(target.number());
     return Planning.stalled("RevisionFailed", "revision " + target.number() + " failed (" + reason + "): " + why
         + "; " + p.pointerStays());

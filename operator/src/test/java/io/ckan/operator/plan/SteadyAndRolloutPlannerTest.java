@@ -47,16 +47,17 @@ class SteadyAndRolloutPlannerTest {
     Plan noReplicas = Scenario.of(rev(1, R.fingerprint(), 2, 0)).pointer(1, null, 600).plan();
     assertTrue(noReplicas.steps().isEmpty(), "no Stable verdict for a revision that serves nothing: "
         + noReplicas.steps());
-    assertOnly(noReplicas, null, "CurrentUnhealthy");
-    assertEquals("revision 1 has no available replicas", noReplicas.condition(Condition.READY).message());
+    assertOnly(noReplicas, Condition.STALLED, "CurrentUnhealthy");
+    assertTrue(noReplicas.condition(Condition.STALLED).message().startsWith("revision 1 has no available replicas "
+        + "after its bake window"), noReplicas.condition(Condition.STALLED).message());
     assertEquals(Optional.of(Planning.POLL), noReplicas.requeueAfter());
     assertEquals("CurrentUnavailable", noReplicas.condition(Condition.AVAILABLE).reason());
 
     Plan wrongRelease = Scenario.of(rev(1, R.fingerprint(), 2, 2)).pointer(1, null, 600)
         .health(1, new Verification.Result(false, true, "status_show reports CKAN 2.9.0")).plan();
     assertTrue(wrongRelease.steps().isEmpty(), wrongRelease.steps().toString());
-    assertEquals("revision 1 failed verification: status_show reports CKAN 2.9.0",
-        wrongRelease.condition(Condition.READY).message());
+    assertTrue(wrongRelease.condition(Condition.STALLED).message().startsWith("revision 1 failed verification: "
+        + "status_show reports CKAN 2.9.0"), wrongRelease.condition(Condition.STALLED).message());
     assertEquals("Serving", wrongRelease.condition(Condition.AVAILABLE).reason());
   }
 
@@ -65,7 +66,8 @@ class SteadyAndRolloutPlannerTest {
     Plan p = Scenario.of(rev(1, R.fingerprint(), 2, 2)).pointer(1, null, 600)
         .health(1, Verification.Result.pending("status_show failed: HTTP 503")).plan();
     assertEquals(List.of(new Step.RecordVerdict(1, Verdict.STABLE, "Verified")), p.steps());
-    assertOnly(p, Condition.READY, "Stable");
+    // Ready waits one pass for the verdict to be on record (a real API server moves the generation with it)
+    assertOnly(p, Condition.RECONCILING, "Verifying");
   }
 
   @Test
@@ -120,12 +122,12 @@ class SteadyAndRolloutPlannerTest {
   @Test
   void noBakeWithoutAPreviousRevisionThatCouldTakeTrafficBack() {
     Plan pruned = Scenario.of(rev(2, R.fingerprint(), 2, 2)).pointer(2, 1, 10).plan();
-    assertOnly(pruned, Condition.READY, "Stable");
+    assertOnly(pruned, Condition.RECONCILING, "Verifying"); // no bake: judged Stable at once
     assertEquals(RevisionState.Stable, pruned.states().get(2).state());
 
     Plan failedPrevious = Scenario.of(rev(1, OLD, 0, 0).judged(Verdict.FAILED, "x"), rev(2, R.fingerprint(), 2, 2))
         .pointer(2, 1, 10).plan();
-    assertOnly(failedPrevious, Condition.READY, "Stable");
+    assertOnly(failedPrevious, Condition.RECONCILING, "Verifying");
   }
 
   @Test
