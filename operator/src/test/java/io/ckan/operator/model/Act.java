@@ -86,6 +86,6 @@ sealed interface Act {
         Tuple.of(2, Combinators.combine(Arbitraries.of("ConfigMap", "Service", "Deployment"),
             Arbitraries.integers().between(2, 5)).as(Squat::new)),
         Tuple.of(4, Arbitraries.of(10, 30, 70, 150).map(Wait::new)),
-        Tuple.of(3, Arbitraries.just(new Rollout())));
+        Tuple.of(2, Arbitraries.just(new Rollout())));
   }
 }

@@ -25,6 +25,6 @@ class ModelBasedProperties {
 
   @Provide
   Arbitrary<List<Act>> sequences() {
-    return Act.any().list().ofMinSize(1).ofMaxSize(12);
+    return Act.any().list().ofMinSize(1).ofMaxSize(10);
   }
 }
