@@ -146,7 +146,9 @@ final class Planning {
     }
     String handled = handledRollback != null ? handledRollback
         : refusedBeforePointer != null ? refusedBeforePointer
-        : in.pointer().map(Pointer::handledRollback).orElse(null);
+        : records.stream().filter(Step.RecordRollbackHandled.class::isInstance)
+            .map(s -> ((Step.RecordRollbackHandled) s).request()).reduce((a, b) -> b)
+            .orElseGet(() -> in.pointer().map(Pointer::handledRollback).orElse(null));
     return new Step.MovePointer(to, from, List.copyOf(history), handled,
         in.pointer().map(Pointer::resourceVersion).orElse(null));
   }

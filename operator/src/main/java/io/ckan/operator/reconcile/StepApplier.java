@@ -54,6 +54,8 @@ public final class StepApplier {
 
   private final KubernetesClient client;
   private final WriteListener listener;
+  /** The pointer Service's version after this applier's own annotation write, if any (one plan, one chain). */
+  private String pointerVersion;
   private final Consumer<String> journal;
 
   public StepApplier(KubernetesClient client, WriteListener listener, Consumer<String> journal) {
@@ -119,8 +121,10 @@ public final class StepApplier {
       Map<String, Object> annotations = new LinkedHashMap<>();
       annotations.put(Labels.ROLLBACK_HANDLED, r.request());
       annotations.put(Labels.ROLLBACK_REJECTED, r.rejection()); // null removes an older request's note
-      listener.updated(client.services().inNamespace(owner.namespace()).withName(Names.pointer(owner.name()))
-          .patch(MERGE, json(Map.of("metadata", Map.of("annotations", annotations)))));
+      Service written = client.services().inNamespace(owner.namespace()).withName(Names.pointer(owner.name()))
+          .patch(MERGE, json(Map.of("metadata", Map.of("annotations", annotations))));
+      pointerVersion = written.getMetadata().getResourceVersion(); // a later pointer write of this plan builds on it
+      listener.updated(written);
       note(owner, "rollback request '" + r.request() + "' handled (" + (r.rejection() != null ? "refused"
           : "already on that revision or failed") + ")");
     } else if (step instanceof Step.RepairPointer r) {
@@ -129,7 +133,8 @@ public final class StepApplier {
       // it conditional on the version the plan was made from
       java.util.List<Map<String, Object>> ops = new java.util.ArrayList<>();
       if (r.expectedVersion() != null) {
-        ops.add(Map.of("op", "test", "path", "/metadata/resourceVersion", "value", r.expectedVersion()));
+        ops.add(Map.of("op", "test", "path", "/metadata/resourceVersion", "value",
+            pointerVersion != null ? pointerVersion : r.expectedVersion()));
       }
       ops.add(Map.of("op", "replace", "path", "/spec/selector", "value", desired.getSpec().getSelector()));
       listener.updated(client.services().inNamespace(owner.namespace()).withName(desired.getMetadata().getName())
@@ -270,7 +275,7 @@ public final class StepApplier {
     } else {
       Map<String, Object> meta = new LinkedHashMap<>();
       // the version the plan was made from: if the Service changed since, the write is refused and replanned
-      meta.put("resourceVersion", m.expectedVersion());
+      meta.put("resourceVersion", pointerVersion != null ? pointerVersion : m.expectedVersion());
       Map<String, Object> metaAnnotations = new LinkedHashMap<>(annotations);
       if (m.from() == null) {
         metaAnnotations.put(Labels.PREVIOUS_REVISION, null);

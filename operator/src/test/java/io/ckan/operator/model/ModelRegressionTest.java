@@ -17,7 +17,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
- * The counterexamples {@link ModelBasedProperties} found, one test each: the same run (every invariant after every
+ * The counterexamples {@link ModelBasedPropertiesTest} found, one test each: the same run (every invariant after every
  * step, then a steady state) on a short sequence. Findings 1, 2, 4, 6 and 7 are the samples jqwik shrank to; 5 and 8
  * are reduced by hand from the property's failures (for 5 jqwik shrank to a sibling symptom, the Service portal-rN of
  * another instance "created" again on every reconcile; 8 was left half-shrunk, through a hand-edited pointer, by the

@@ -14,7 +14,7 @@ import net.jqwik.api.Provide;
  * {@code jqwik.tries.default} (500, src/test/resources/junit-platform.properties; -Djqwik.tries.default=5000 for more).
  * What it found is in {@link ModelRegressionTest}.
  */
-class ModelBasedProperties {
+class ModelBasedPropertiesTest {
 
   @Property
   void everySequenceKeepsTheInvariants(@ForAll("sequences") List<Act> acts) {
