@@ -109,9 +109,15 @@ public final class Reconciliation {
     StepApplier applier = new StepApplier(client, view.listener(), journal);
     Owner owner = Owner.of(instance);
     List<NameGuard.Wanted> wanted = new java.util.ArrayList<>(NameGuard.created(owner, plan.steps()));
+    // each instance object is looked up once (Ingress and PVC are not informed: a GET each): the guard and the
+    // applier below share what was read
+    Map<String, HasMetadata> instanceObjects = new HashMap<>();
     if (release != null) {
       for (HasMetadata object : InstanceObjectsApplier.desired(owner, spec)) {
         HasMetadata current = view.current(object);
+        if (current != null) {
+          instanceObjects.put(object.getKind() + "/" + object.getMetadata().getName(), current);
+        }
         if (current == null || !NameGuard.mayWrite(owner, current)) {
           wanted.add(new NameGuard.Wanted(object.getClass(), object.getMetadata().getName()));
         }
@@ -124,7 +130,7 @@ public final class Reconciliation {
     }
     if (release != null) {
       InstanceObjectsApplier.ensure(client, applier, owner, spec,
-          view::current, journal);
+          object -> instanceObjects.get(object.getKind() + "/" + object.getMetadata().getName()), journal);
     }
     EventRecorder events = new EventRecorder(client);
     for (Step step : plan.steps()) {
