@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
-# Builds the control plane of the apiserver test tier (kube-apiserver, etcd, kubectl) from the Go module proxy at the
-# versions pinned in scripts/apiserver/go.mod (+ go.sum), into a cache directory outside the repository:
-#   ${CKAN_APISERVER_CACHE:-${XDG_CACHE_HOME:-~/.cache}/ckan-operator}/kube-<version>/{kube-apiserver,etcd,kubectl,STAMP}
+# Builds the control plane of the apiserver test tier (kube-apiserver, etcd, kubectl, and kube-controller-manager for
+# its garbage collector) from the Go module proxy at the versions pinned in scripts/apiserver/go.mod (+ go.sum), into a
+# cache directory outside the repository:
+#   ${CKAN_APISERVER_CACHE:-${XDG_CACHE_HOME:-~/.cache}/ckan-operator}/kube-<version>/{kube-apiserver,etcd,kubectl,
+#   kube-controller-manager,STAMP}
 # Nothing is built when the binaries and a STAMP matching the pins are already there. Prints the directory as the last
 # line of its output ("apiserver binaries: <dir>").
 #
@@ -9,7 +11,7 @@
 #   --print-dir            print the cache directory and exit (nothing built)
 #   --reuse-only           do not build: exit 3 with one line when the binaries are missing or stale
 #   CKAN_APISERVER_CACHE   parent of kube-<version>/ (default ~/.cache/ckan-operator)
-#   GO_BUILD_P             parallelism handed to `go build -p` (default 1: the machine is shared)
+#   GO_BUILD_P             parallelism handed to `go build -p` and GOMAXPROCS (default: the number of CPUs)
 # Exit codes: 0 ready, 2 no Go toolchain, 3 missing with --reuse-only, other = the build failed.
 set -euo pipefail
 
@@ -20,7 +22,7 @@ KUBE_VERSION="$(sed -n 's/^[[:space:]]*k8s\.io\/kubernetes \(v[0-9.]*\).*$/\1/p'
 ETCD_VERSION="$(sed -n 's/^[[:space:]]*go\.etcd\.io\/etcd\/server\/v3 \(v[0-9.]*\).*$/\1/p' "$MODULE_DIR/go.mod")"
 [[ -n "$KUBE_VERSION" && -n "$ETCD_VERSION" ]] || { echo "build-apiserver: cannot read the pins from $MODULE_DIR/go.mod" >&2; exit 1; }
 CACHE_DIR="${CKAN_APISERVER_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/ckan-operator}/kube-$KUBE_VERSION"
-BINARIES=(kube-apiserver etcd kubectl)
+BINARIES=(kube-apiserver etcd kubectl kube-controller-manager)
 
 mode=build
 case "${1:-}" in
@@ -44,7 +46,7 @@ is_ready() {
 }
 
 if is_ready; then
-  echo "reusing kube-apiserver/kubectl $KUBE_VERSION and etcd $ETCD_VERSION (built $(sed -n 's/^built_at=//p' "$CACHE_DIR/STAMP") in $(sed -n 's/^built_in=//p' "$CACHE_DIR/STAMP"))"
+  echo "reusing kube-apiserver/kubectl/kube-controller-manager $KUBE_VERSION and etcd $ETCD_VERSION (built $(sed -n 's/^built_at=//p' "$CACHE_DIR/STAMP") in $(sed -n 's/^built_in=//p' "$CACHE_DIR/STAMP"))"
   echo "apiserver binaries: $CACHE_DIR"
   exit 0
 fi
@@ -61,7 +63,7 @@ mkdir -p "$(dirname "$CACHE_DIR")"
 exec 9>"$CACHE_DIR.lock"
 flock 9   # one build at a time per cache; a second caller waits, then reuses
 if is_ready; then
-  echo "reusing kube-apiserver/kubectl $KUBE_VERSION and etcd $ETCD_VERSION (built meanwhile by another caller)"
+  echo "reusing kube-apiserver/kubectl/kube-controller-manager $KUBE_VERSION and etcd $ETCD_VERSION (built meanwhile by another caller)"
   echo "apiserver binaries: $CACHE_DIR"
   exit 0
 fi
@@ -74,8 +76,8 @@ ldflags="-s -w"
 for pkg in k8s.io/component-base/version k8s.io/client-go/pkg/version; do
   ldflags+=" -X $pkg.gitVersion=$KUBE_VERSION -X $pkg.gitMajor=1 -X $pkg.gitMinor=$minor -X $pkg.gitTreeState=clean"
 done
-P="${GO_BUILD_P:-1}"
-echo "building kube-apiserver, kubectl $KUBE_VERSION and etcd $ETCD_VERSION with $(go version | cut -d' ' -f3), go build -p $P, into $CACHE_DIR"
+P="${GO_BUILD_P:-$(nproc)}"
+echo "building kube-apiserver, kubectl, kube-controller-manager $KUBE_VERSION and etcd $ETCD_VERSION with $(go version | cut -d' ' -f3), go build -p $P, into $CACHE_DIR"
 start=$(date +%s)
 cd "$MODULE_DIR"
 build() { # output, package
@@ -87,6 +89,7 @@ build() { # output, package
 build etcd go.etcd.io/etcd/server/v3
 build kube-apiserver k8s.io/kubernetes/cmd/kube-apiserver
 build kubectl k8s.io/kubernetes/cmd/kubectl
+build kube-controller-manager k8s.io/kubernetes/cmd/kube-controller-manager
 took=$(( $(date +%s) - start ))
 {
   echo "stamp=$(wanted_stamp)"

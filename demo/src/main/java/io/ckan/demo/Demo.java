@@ -24,48 +24,100 @@ import java.util.Set;
 import java.util.function.Predicate;
 
 /**
- * The no-cluster demo: an in-process Kubernetes API (fabric8 mock) and simulated cluster, the real operator, and the
- * YAML from examples/. Prints a timeline; exits 0 when every step converged, 1 with the reason otherwise.
+ * The demo: the real operator, the YAML from examples/, and an API server with the simulated cluster's controllers:
+ * by default the in-process fabric8 mock (no cluster needed); with {@code --apiserver} a real kube-apiserver on
+ * loopback built by {@code scripts/build-apiserver.sh}, which a person can watch and drive with kubectl meanwhile.
+ * Prints a timeline; exits 0 when every step converged, 1 with the reason otherwise, 64 on a wrong option.
  */
 public final class Demo {
   static final String NAME = "portal";
   static final Duration STEP_TIMEOUT = Duration.ofSeconds(60);
+  static final String USAGE = "usage: java -jar demo/target/ckan-operator-demo.jar [--apiserver [--hold]]\n"
+      + "  --apiserver  run on a real kube-apiserver + etcd on loopback (bash scripts/build-apiserver.sh builds them)\n"
+      + "               and print the kubectl commands to watch and drive it from a second terminal\n"
+      + "  --hold       with --apiserver: keep the server running after the last step until Enter or Ctrl-C";
 
   private final Timeline timeline;
+  private final Options options;
+  private final InputStream stdin;
   private KubernetesClient client;
   private Scenario scenario;
 
+  /** The command line: which API server, and whether to keep it after the last step. */
+  record Options(boolean apiserver, boolean hold) {
+    static final Options DEFAULT = new Options(false, false);
+
+    static Options parse(String... args) {
+      boolean apiserver = false;
+      boolean hold = false;
+      for (String arg : args) {
+        switch (arg) {
+          case "--apiserver" -> apiserver = true;
+          case "--hold" -> hold = true;
+          default -> throw new IllegalArgumentException("unknown option " + arg);
+        }
+      }
+      if (hold && !apiserver) {
+        throw new IllegalArgumentException("--hold needs --apiserver");
+      }
+      return new Options(apiserver, hold);
+    }
+  }
+
   Demo(PrintStream out) {
+    this(out, Options.DEFAULT, InputStream.nullInputStream());
+  }
+
+  Demo(PrintStream out, Options options, InputStream stdin) {
     this.timeline = new Timeline(out);
+    this.options = options;
+    this.stdin = stdin;
   }
 
   public static void main(String[] args) {
     System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
     System.setProperty("org.slf4j.simpleLogger.log.io.fabric8.kubernetes.client.dsl.internal.VersionUsageUtils", "error");
-    int code = new Demo(System.out).run();
+    Options options;
+    try {
+      options = Options.parse(args);
+    } catch (IllegalArgumentException e) {
+      System.err.println(e.getMessage() + "\n" + USAGE);
+      System.exit(64);
+      return;
+    }
+    int code = new Demo(System.out, options, System.in).run();
     System.exit(code);
   }
 
   int run() {
-    timeline.raw("ckan-operator demo: the real operator against an in-process Kubernetes API and a simulated cluster");
-    timeline.raw("(simulated time runs 20x faster; bakeSeconds is shortened to 2 s for the demo; every revision runs its "
-        + "ckan db upgrade Job before its web pods exist)");
     scenario = Scenario.create().timeScale(0.05).defaultJobBehaviour(CkanJobs.succeed(Duration.ofSeconds(30)));
-    try (SimulatedCluster cluster = SimulatedCluster.start(scenario)) {
+    try (DemoCluster cluster = options.apiserver()
+        ? ApiServerDemoCluster.start(scenario, false) : new MockDemoCluster(scenario)) {
+      timeline.raw("ckan-operator demo: the real operator against " + cluster.describe());
+      timeline.raw("(simulated time runs 20x faster; bakeSeconds is shortened to 2 s for the demo; every revision runs "
+          + "its ckan db upgrade Job before its web pods exist)");
+      if (cluster instanceof ApiServerDemoCluster real) {
+        timeline.raw("\n" + real.playground());
+      }
       cluster.onEvent(line -> timeline.line("cluster", line.replaceFirst("^\\d\\d:\\d\\d:\\d\\d\\.\\d{3} ", "")));
       try (InputStream crd = resource("META-INF/fabric8/ckaninstances.ckan.io-v1.yml")) {
-        cluster.applyCrd(crd);
+        cluster.applyCrds(crd);
       }
       client = cluster.client();
-      try (KubernetesClient operatorClient = new KubernetesClientBuilder().withConfig(cluster.clientConfig()).build();
+      try (KubernetesClient operatorClient = new KubernetesClientBuilder().withConfig(cluster.operatorConfig()).build();
            OperatorRunner ignored = OperatorRunner.start(operatorClient, Set.of(), Clock.systemUTC(),
                new HttpStatusShowProbe(cluster::serviceUrl, Duration.ofSeconds(2)),
                line -> timeline.line("operator", line))) {
         scenarioSteps();
+        printFinalState();
+        timeline.raw("  image builds: " + builds() + " (none for the scale, the fix, the revert or the rollback)");
+        timeline.raw("\nDEMO OK: every step converged.");
+        if (options.hold()) {
+          timeline.raw("The operator and the API server keep running (kubectl commands above); press Enter or Ctrl-C "
+              + "to stop them.");
+          stdin.read();
+        }
       }
-      printFinalState();
-      timeline.raw("  image builds: " + builds() + " (none for the scale, the fix, the revert or the rollback)");
-      timeline.raw("\nDEMO OK: every step converged.");
       return 0;
     } catch (DemoFailure e) {
       timeline.raw("\nDEMO FAILED: " + e.getMessage());

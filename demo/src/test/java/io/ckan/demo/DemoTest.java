@@ -1,14 +1,29 @@
 package io.ckan.demo;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.ckan.sim.apiserver.KubeBinaries;
 import java.io.ByteArrayOutputStream;
+import java.io.PipedInputStream;
+import java.io.PipedOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
-/** The README's demo command: it must converge and print the promised timeline. */
+/** The README's demo command: it must converge and print the promised timeline, on the mock and on a real server. */
 class DemoTest {
   @Test
   void demoConvergesAndPrintsTheTimeline() {
@@ -16,6 +31,71 @@ class DemoTest {
     int code = new Demo(new PrintStream(buffer, true, StandardCharsets.UTF_8)).run();
     String out = buffer.toString(StandardCharsets.UTF_8);
     assertEquals(0, code, out);
+    assertTimeline(out);
+  }
+
+  /**
+   * {@code --apiserver --hold}: the same story on a real kube-apiserver; while the demo holds, the kubectl commands it
+   * printed work against it (the person in a second terminal), and Enter stops everything.
+   */
+  @Test
+  @Timeout(value = 6, unit = TimeUnit.MINUTES)
+  void demoOnARealApiServerPrintsAPlaygroundThatKubectlCanUse() throws Exception {
+    Assumptions.assumeTrue(KubeBinaries.find().isPresent(),
+        () -> "demo --apiserver skipped: " + KubeBinaries.missingReason());
+    ByteArrayOutputStream buffer = new ByteArrayOutputStream();
+    PipedOutputStream enter = new PipedOutputStream();
+    PipedInputStream stdin = new PipedInputStream(enter);
+    Demo demo = new Demo(new PrintStream(buffer, true, StandardCharsets.UTF_8), Demo.Options.parse("--apiserver",
+        "--hold"), stdin);
+    CompletableFuture<Integer> run = CompletableFuture.supplyAsync(demo::run);
+    Awaitility.await("the demo holds").atMost(Duration.ofMinutes(4)).pollInterval(Duration.ofMillis(200))
+        .until(() -> run.isDone() || buffer.toString(StandardCharsets.UTF_8).contains("press Enter"));
+    String out = buffer.toString(StandardCharsets.UTF_8);
+    assertTrue(!run.isDone(), out);
+    assertTrue(out.contains("against a real kube-apiserver v1.34."), out);
+    String kubeconfig = value(out, "  export KUBECONFIG=");
+    String kubectl = value(out, "  alias kubectl=");
+
+    String current = run(kubectl, kubeconfig, "get", "ckan", "portal", "-o", "jsonpath={.status.currentRevision}");
+    assertEquals("6", current.strip(), current);
+    String describe = run(kubectl, kubeconfig, "describe", "ckan", "portal");
+    assertTrue(describe.matches("(?s).*Warning\\s+PointerAutoRevert\\s+.*pointer moved from revision 4 to revision 2.*"),
+        describe);
+
+    enter.write('\n');
+    enter.flush();
+    assertEquals(0, run.get(1, TimeUnit.MINUTES), buffer.toString(StandardCharsets.UTF_8));
+    assertTimeline(buffer.toString(StandardCharsets.UTF_8));
+    assertFalse(Files.exists(Path.of(kubeconfig)), "the demo's work directory is removed when it stops");
+  }
+
+  @Test
+  void optionsAreCheckedBeforeAnythingStarts() {
+    assertEquals(new Demo.Options(false, false), Demo.Options.parse());
+    assertEquals(new Demo.Options(true, true), Demo.Options.parse("--hold", "--apiserver"));
+    assertThrows(IllegalArgumentException.class, () -> Demo.Options.parse("--hold"));
+    assertThrows(IllegalArgumentException.class, () -> Demo.Options.parse("--apiservr"));
+  }
+
+  private static String value(String out, String prefix) {
+    return out.lines().filter(l -> l.startsWith(prefix)).findFirst()
+        .map(l -> l.substring(prefix.length()).strip()).orElseThrow(() -> new AssertionError("no " + prefix + "\n" + out));
+  }
+
+  private static String run(String kubectl, String kubeconfig, String... args) throws Exception {
+    List<String> command = new ArrayList<>(List.of(kubectl, "--kubeconfig=" + kubeconfig));
+    command.addAll(List.of(args));
+    ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
+    pb.environment().put("HOME", Path.of(kubeconfig).getParent().toString());
+    Process p = pb.start();
+    String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertTrue(p.waitFor(60, TimeUnit.SECONDS), String.join(" ", command));
+    assertEquals(0, p.exitValue(), String.join(" ", command) + "\n" + output);
+    return output;
+  }
+
+  private static void assertTimeline(String out) {
     assertTrue(out.contains("pointer set to revision 1"), out);
     assertTrue(out.contains("started: image registry.example.org/ckan/portal:2.11.5-"), out);
     assertTrue(out.contains("image builds: 1 "), out);

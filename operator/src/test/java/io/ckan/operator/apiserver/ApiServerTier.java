@@ -1,5 +1,7 @@
 package io.ckan.operator.apiserver;
 
+import io.ckan.sim.apiserver.ControlPlane;
+import io.ckan.sim.apiserver.KubeBinaries;
 import io.ckan.operator.api.CkanInstance;
 import io.ckan.operator.it.OperatorHarness;
 import io.fabric8.kubernetes.api.model.ListOptionsBuilder;
@@ -12,14 +14,16 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
+import io.ckan.operator.conformance.Exec;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * One real control plane per test class of the apiserver tier (etcd + kube-apiserver on loopback, see
  * {@link ControlPlane}) with the generated CRD applied and established. Skipped with one line when the pinned binaries
- * are not built ({@link KubeBinaries#require()}).
+ * are not built ({@link #requireBinaries()}).
  */
 abstract class ApiServerTier {
   static ControlPlane server;
@@ -30,13 +34,13 @@ abstract class ApiServerTier {
 
   @BeforeAll
   static void startControlPlane() throws Exception {
-    KubeBinaries binaries = KubeBinaries.require();
+    KubeBinaries binaries = requireBinaries();
     Path dir = workDir;
     server = ControlPlane.start(binaries, dir);
     System.out.println("[apiserver tier] kube-apiserver " + binaries.version() + " on " + server.url() + " started in "
         + server.startedIn().toMillis() + " ms (work dir " + dir + ")");
     admin = server.client(ControlPlane.User.ADMIN);
-    applyCrd(admin);
+    applyCrd(server);
   }
 
   @AfterAll
@@ -47,28 +51,25 @@ abstract class ApiServerTier {
     }
   }
 
-  /** Creates the generated CRD and waits until the server reports it Established (names accepted, schema valid). */
-  static CustomResourceDefinition applyCrd(KubernetesClient client) throws java.io.IOException {
-    CustomResourceDefinition crd = null;
+  /** Creates the generated CRD and waits until the server reports it Established and its watch cache serves it. */
+  static CustomResourceDefinition applyCrd(ControlPlane cp) throws java.io.IOException {
     try (java.io.InputStream in = Files.newInputStream(OperatorHarness.CRD)) {
-      for (HasMetadata item : client.load(in).items()) {
-        crd = (CustomResourceDefinition) item;
-      }
+      return cp.applyCrds(in).get(0);
     }
-    client.apiextensions().v1().customResourceDefinitions().resource(crd).create();
-    CustomResourceDefinition established = client.apiextensions().v1().customResourceDefinitions()
-        .withName(crd.getMetadata().getName())
-        .waitUntilCondition(c -> c != null && c.getStatus() != null && c.getStatus().getConditions() != null
-            && c.getStatus().getConditions().stream()
-            .anyMatch(x -> "Established".equals(x.getType()) && "True".equals(x.getStatus())), 30, TimeUnit.SECONDS);
-    // Established comes before the watch cache serves the new resource: a list from the cache (resourceVersion=0,
-    // what informers send first) answers 429 "storage is (re)initializing" for a moment; wait until it does not
-    Awaitility.await("the CkanInstance watch cache").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100))
-        .ignoreException(KubernetesClientException.class)
-        .until(() -> client.resources(CkanInstance.class).inAnyNamespace()
-            .list(new ListOptionsBuilder().withResourceVersion("0").build()) != null);
-    return established;
   }
 
   static final Duration T = Duration.ofSeconds(60);
+
+  /** The pinned binaries, or a JUnit assumption failure with the one line that says why the tier is skipped. */
+  static KubeBinaries requireBinaries() {
+    java.util.Optional<KubeBinaries> found = KubeBinaries.find();
+    Assumptions.assumeTrue(found.isPresent(), () -> "apiserver tier skipped: " + KubeBinaries.missingReason());
+    return found.get();
+  }
+
+  /** Runs the pinned kubectl as {@code user} with a time limit; its output also goes to {@code kubectl.log}. */
+  static Exec.Result kubectl(ControlPlane cp, ControlPlane.User user, Duration timeout, String... args) {
+    return Exec.run(cp.kubectlCommand(user, args), cp.workDir(), cp.workDir().resolve("kubectl.log"), timeout,
+        cp::kubectlEnvironment);
+  }
 }

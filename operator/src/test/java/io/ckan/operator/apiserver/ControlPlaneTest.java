@@ -1,5 +1,7 @@
 package io.ckan.operator.apiserver;
 
+import io.ckan.sim.apiserver.ControlPlane;
+import io.ckan.sim.apiserver.KubeBinaries;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -23,7 +25,7 @@ class ControlPlaneTest {
 
   @Test
   void startsServesThePinnedVersionAuthenticatesAuditsAndStopsByPid() {
-    KubeBinaries binaries = KubeBinaries.require();
+    KubeBinaries binaries = ApiServerTier.requireBinaries();
     List<ProcessHandle> children;
     try (ControlPlane cp = ControlPlane.start(binaries, tmp)) {
       KubernetesClient admin = cp.client(ControlPlane.User.ADMIN);
@@ -32,12 +34,12 @@ class ControlPlaneTest {
       assertTrue(admin.serviceAccounts().inNamespace("default").withName("default").get() != null);
 
       // the kubeconfig works for kubectl too: it verifies the serving certificate against the CA file it names
-      Exec.Result version = cp.kubectl(ControlPlane.User.ADMIN, Duration.ofSeconds(30), "version", "-o", "json");
+      Exec.Result version = ApiServerTier.kubectl(cp, ControlPlane.User.ADMIN, Duration.ofSeconds(30), "version", "-o", "json");
       assertEquals(0, version.exitCode(), version.output());
       assertTrue(version.output().contains("\"gitVersion\": \"" + binaries.version() + "\""), version.output());
 
       // an unknown token is refused; a known one is named in the audit log
-      Exec.Result refused = cp.kubectl(ControlPlane.User.ADMIN, Duration.ofSeconds(30), "--token=not-a-token",
+      Exec.Result refused = ApiServerTier.kubectl(cp, ControlPlane.User.ADMIN, Duration.ofSeconds(30), "--token=not-a-token",
           "get", "configmaps");
       assertEquals(1, refused.exitCode(), refused.output());
       assertTrue(refused.output().contains("the server has asked for the client to provide credentials"),

@@ -1,5 +1,6 @@
 package io.ckan.operator.apiserver;
 
+import io.ckan.sim.apiserver.ControlPlane;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -55,10 +56,10 @@ class KubectlOnServerTest extends ApiServerTier {
   }
 
   private String ok(String... args) {
-    Exec.Result r = server.kubectl(ControlPlane.User.ADMIN, KUBECTL, args);
+    Exec.Result r = ApiServerTier.kubectl(server, ControlPlane.User.ADMIN, KUBECTL, args);
     if (r.exitCode() != 0) {
-      String state = server.kubectl(ControlPlane.User.ADMIN, KUBECTL, "get", "ckan,deploy,svc,job,pvc,secret",
-          "-o", "wide").output() + server.kubectl(ControlPlane.User.ADMIN, KUBECTL, "get", "ckan", "-o", "yaml")
+      String state = ApiServerTier.kubectl(server, ControlPlane.User.ADMIN, KUBECTL, "get", "ckan,deploy,svc,job,pvc,secret",
+          "-o", "wide").output() + ApiServerTier.kubectl(server, ControlPlane.User.ADMIN, KUBECTL, "get", "ckan", "-o", "yaml")
           .output();
       assertEquals(0, r.exitCode(), "kubectl " + String.join(" ", args) + "\n" + r.output() + "\n" + state);
     }

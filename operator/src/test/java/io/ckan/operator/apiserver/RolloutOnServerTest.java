@@ -1,5 +1,7 @@
 package io.ckan.operator.apiserver;
 
+import io.ckan.sim.apiserver.ControlPlane;
+import io.ckan.sim.apiserver.AuditLog;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;

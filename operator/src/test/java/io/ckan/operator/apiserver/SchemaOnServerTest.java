@@ -1,5 +1,6 @@
 package io.ckan.operator.apiserver;
 
+import io.ckan.sim.apiserver.ControlPlane;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -36,7 +37,7 @@ class SchemaOnServerTest extends ApiServerTier {
     assertTrue(crd.getStatus().getConditions().stream().anyMatch(c -> c.getType().equals("NamesAccepted")
         && c.getStatus().equals("True")), crd.getStatus().toString());
     assertEquals(List.of("v1alpha1"), crd.getStatus().getStoredVersions());
-    Exec.Result resources = server.kubectl(ControlPlane.User.ADMIN, Duration.ofSeconds(30), "api-resources",
+    Exec.Result resources = ApiServerTier.kubectl(server, ControlPlane.User.ADMIN, Duration.ofSeconds(30), "api-resources",
         "--api-group=ckan.io", "--no-headers");
     assertEquals(0, resources.exitCode(), resources.output());
     assertTrue(resources.output().matches("(?s)ckaninstances\\s+ckan\\s+ckan\\.io/v1alpha1\\s+true\\s+CkanInstance\\s*"),

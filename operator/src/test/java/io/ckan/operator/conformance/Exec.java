@@ -1,8 +1,8 @@
 package io.ckan.operator.conformance;
 
+import io.ckan.sim.apiserver.LocalProcesses;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -119,74 +119,21 @@ public final class Exec {
     return r;
   }
 
-  /**
-   * Stops a process and everything it started: SIGTERM to each (root first), then SIGKILL to whatever is still alive
-   * after {@code grace}. Descendants are collected before the first signal (and again before the kill), so children
-   * that get re-parented when their parent exits are not lost. Only these PIDs are signalled.
-   */
+  /** {@link LocalProcesses#stopTree}. */
   public static void stopTree(ProcessHandle root, Duration grace) {
-    List<ProcessHandle> tree = new ArrayList<>();
-    tree.add(root);
-    root.descendants().forEach(tree::add);
-    tree.forEach(ProcessHandle::destroy);
-    long deadline = System.nanoTime() + grace.toNanos();
-    for (ProcessHandle h : tree) {
-      long left = deadline - System.nanoTime();
-      if (left <= 0) {
-        break;
-      }
-      try {
-        h.onExit().get(left, TimeUnit.NANOSECONDS);
-      } catch (Exception ignored) {
-        // still alive or gone; handled below
-      }
-    }
-    root.descendants().forEach(h -> {
-      if (!tree.contains(h)) {
-        tree.add(h);
-      }
-    });
-    for (ProcessHandle h : tree) {
-      if (h.isAlive()) {
-        h.destroyForcibly();
-      }
-    }
-    for (ProcessHandle h : tree) {
-      try {
-        h.onExit().get(5, TimeUnit.SECONDS);
-      } catch (Exception ignored) {
-        // a zombie we cannot reap (not our child) or a PID that is already gone
-      }
-    }
+    LocalProcesses.stopTree(root, grace);
   }
 
-  /** The text of {@code file} from byte {@code offset} on (empty if it does not exist). */
   static String readFrom(Path file, long offset) {
-    try {
-      if (!Files.exists(file)) {
-        return "";
-      }
-      byte[] all = Files.readAllBytes(file);
-      int from = (int) Math.min(offset, all.length);
-      return new String(all, from, all.length - from, StandardCharsets.UTF_8);
-    } catch (IOException e) {
-      return "(cannot read " + file + ": " + e + ")";
-    }
+    return LocalProcesses.readFrom(file, offset);
   }
 
-  /** The last {@code n} lines of {@code text}. */
   static String tail(String text, int n) {
-    String[] lines = text.split("\n", -1);
-    int end = lines.length;
-    if (end > 0 && lines[end - 1].isEmpty()) {
-      end--;
-    }
-    int from = Math.max(0, end - n);
-    return String.join("\n", java.util.Arrays.asList(lines).subList(from, end));
+    return LocalProcesses.tail(text, n);
   }
 
   /** The last {@code n} lines of a log file, for error messages. */
   public static String tailOf(Path file, int n) {
-    return tail(readFrom(file, 0), n);
+    return LocalProcesses.tailOf(file, n);
   }
 }

@@ -1,13 +1,12 @@
 package io.ckan.operator.conformance;
 
+import io.ckan.sim.apiserver.LocalProcesses;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.HttpURLConnection;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -18,7 +17,6 @@ import java.nio.file.attribute.UserPrincipal;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumSet;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -41,7 +39,6 @@ public final class LoopbackServices implements AutoCloseable {
   static final String REDIS_SERVER = "/usr/bin/redis-server";
   private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
   private static final Duration SQL_TIMEOUT = Duration.ofSeconds(60);
-  private static final Set<Integer> HANDED_OUT = new HashSet<>();
 
   private final Path workDir;
   private final Path pgDir;
@@ -363,33 +360,13 @@ public final class LoopbackServices implements AutoCloseable {
         + Exec.tailOf(log, 20));
   }
 
-  /**
-   * A TCP port on 127.0.0.1 that was free a moment ago and that this JVM has not handed out before (so that services
-   * started together do not collide with each other).
-   */
+  /** {@link LocalProcesses#freePort()}: ports are handed out once per JVM, whichever fixture asks. */
   public static int freePort() {
-    synchronized (HANDED_OUT) {
-      for (int attempt = 0; attempt < 50; attempt++) {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
-          int port = s.getLocalPort();
-          if (HANDED_OUT.add(port)) {
-            return port;
-          }
-        } catch (IOException e) {
-          throw new UncheckedIOException("no free loopback port", e);
-        }
-      }
-      throw new IllegalStateException("no fresh free loopback port after 50 attempts");
-    }
+    return LocalProcesses.freePort();
   }
 
   public static void sleep(long millis) {
-    try {
-      Thread.sleep(millis);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted", e);
-    }
+    LocalProcesses.sleep(millis);
   }
 
   /** Stops the Solr stub, Redis and PostgreSQL ({@code pg_ctl -m fast stop}), each by PID; safe to call twice. */

@@ -1,9 +1,10 @@
-package io.ckan.operator.apiserver;
+package io.ckan.sim.apiserver;
 
-import io.ckan.operator.conformance.Exec;
-import io.ckan.operator.conformance.LoopbackServices;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.ListOptionsBuilder;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.ServiceAccountBuilder;
+import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
@@ -29,15 +30,17 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
 
 /**
  * A real control plane on loopback for the apiserver tier: etcd and kube-apiserver from {@link KubeBinaries}, as child
- * processes of this JVM in one work directory, stopped by PID in {@link #close()}. Nothing else runs: no scheduler, no
- * kubelet, no controller manager (so no garbage collector, no namespace or service-account controllers); the simulated
- * cluster's controllers play the workload controllers.
+ * processes of this JVM in one work directory, stopped by PID in {@link #close()}, and on request
+ * ({@link #startGarbageCollector()}) kube-controller-manager running its garbage collector and nothing else. No
+ * scheduler, no kubelet, no workload, namespace or service-account controllers: the simulated cluster's controllers
+ * play the workload controllers.
  *
  * <ul>
  *   <li>etcd: plain HTTP on 127.0.0.1 (free ports), {@code --unsafe-no-fsync} (a test store);</li>
@@ -57,7 +60,9 @@ public final class ControlPlane implements AutoCloseable {
     /** The operator under test: its requests are told apart in the audit log by this name. */
     OPERATOR("ckan-operator"),
     /** The simulated controllers (kubelet, Deployment and Job controllers). */
-    CONTROLLERS("sim-controllers");
+    CONTROLLERS("sim-controllers"),
+    /** kube-controller-manager (only its garbage collector runs). */
+    CONTROLLER_MANAGER("kube-controller-manager");
 
     public final String username;
 
@@ -68,13 +73,14 @@ public final class ControlPlane implements AutoCloseable {
 
   private final KubeBinaries binaries;
   private final Path dir;
-  private final int etcdPort = LoopbackServices.freePort();
-  private final int etcdPeerPort = LoopbackServices.freePort();
-  private final int port = LoopbackServices.freePort();
+  private final int etcdPort = LocalProcesses.freePort();
+  private final int etcdPeerPort = LocalProcesses.freePort();
+  private final int port = LocalProcesses.freePort();
   private final Map<User, String> tokens = new LinkedHashMap<>();
   private final List<KubernetesClient> clients = new ArrayList<>();
   private Process etcd;
   private Process apiserver;
+  private Process controllerManager;
   private Duration startedIn;
 
   private ControlPlane(KubeBinaries binaries, Path dir) {
@@ -173,15 +179,89 @@ public final class ControlPlane implements AutoCloseable {
     }, apiserver, dir.resolve("kube-apiserver.log"));
   }
 
-  /** Runs the pinned kubectl as {@code user} (its kubeconfig), with a time limit; output in {@code kubectl.log}. */
-  public Exec.Result kubectl(User user, Duration timeout, String... args) {
-    List<String> command = new ArrayList<>(List.of(binaries.kubectl().toString(),
-        "--kubeconfig=" + kubeconfig(user)));
+  /**
+   * Creates the CustomResourceDefinitions in {@code crdYaml} and waits until the server reports each Established and
+   * its watch cache serves lists: Established comes before that, and a list from the cache (resourceVersion=0, what
+   * informers send first) answers 429 "storage is (re)initializing" for a moment.
+   */
+  public List<CustomResourceDefinition> applyCrds(InputStream crdYaml) {
+    KubernetesClient admin = client(User.ADMIN);
+    List<CustomResourceDefinition> established = new ArrayList<>();
+    for (HasMetadata item : admin.load(crdYaml).items()) {
+      if (!(item instanceof CustomResourceDefinition crd)) {
+        throw new IllegalArgumentException("not a CustomResourceDefinition: " + item.getKind());
+      }
+      admin.apiextensions().v1().customResourceDefinitions().resource(crd).create();
+      established.add(admin.apiextensions().v1().customResourceDefinitions().withName(crd.getMetadata().getName())
+          .waitUntilCondition(c -> c != null && c.getStatus() != null && c.getStatus().getConditions() != null
+              && c.getStatus().getConditions().stream()
+              .anyMatch(x -> "Established".equals(x.getType()) && "True".equals(x.getStatus())),
+              START_TIMEOUT.toSeconds(), TimeUnit.SECONDS));
+      String apiVersion = crd.getSpec().getGroup() + "/" + crd.getSpec().getVersions().stream()
+          .filter(v -> Boolean.TRUE.equals(v.getStorage())).findFirst().orElseThrow().getName();
+      String kind = crd.getSpec().getNames().getKind();
+      awaitTrue("the " + kind + " watch cache", () -> {
+        try {
+          admin.genericKubernetesResources(apiVersion, kind).inAnyNamespace()
+              .list(new ListOptionsBuilder().withResourceVersion("0").build());
+          return true;
+        } catch (KubernetesClientException e) {
+          return false;
+        }
+      }, apiserver, dir.resolve("kube-apiserver.log"));
+    }
+    return established;
+  }
+
+  /**
+   * The pinned kubectl as {@code user} (its kubeconfig) with {@code args}, for a process builder; run it with
+   * {@link #kubectlEnvironment} so that kubectl's discovery cache goes to the work directory, not {@code ~/.kube}.
+   */
+  public List<String> kubectlCommand(User user, String... args) {
+    List<String> command = new ArrayList<>(List.of(binaries.kubectl().toString(), "--kubeconfig=" + kubeconfig(user)));
     command.addAll(List.of(args));
-    return Exec.run(command, dir, dir.resolve("kubectl.log"), timeout, env -> {
-      env.remove("KUBECONFIG");
-      env.put("HOME", dir.toString()); // kubectl's discovery cache goes here, not into ~/.kube
-    });
+    return command;
+  }
+
+  /** Edits a child process environment for {@link #kubectlCommand}: no KUBECONFIG, HOME in the work directory. */
+  public void kubectlEnvironment(Map<String, String> env) {
+    env.remove("KUBECONFIG");
+    env.put("HOME", dir.toString());
+  }
+
+  // ---------------------------------------------------------------- kube-controller-manager
+
+  /**
+   * Starts kube-controller-manager with only its garbage collector (deletes what an owner reference ties to a deleted
+   * owner, foreground and background deletion alike); returns once its process runs and has logged that the garbage
+   * collector started. Idempotent.
+   */
+  public synchronized ControlPlane startGarbageCollector() {
+    if (controllerManager != null) {
+      return this;
+    }
+    Path log = dir.resolve("kube-controller-manager.log");
+    controllerManager = spawn(List.of(binaries.controllerManager().toString(),
+        "--kubeconfig=" + kubeconfig(User.CONTROLLER_MANAGER),
+        "--authentication-kubeconfig=" + kubeconfig(User.CONTROLLER_MANAGER),
+        "--authorization-kubeconfig=" + kubeconfig(User.CONTROLLER_MANAGER),
+        "--controllers=" + GARBAGE_COLLECTOR,
+        "--leader-elect=false",
+        "--bind-address=127.0.0.1", "--secure-port=" + LocalProcesses.freePort(),
+        "--cert-dir=" + dir.resolve("certs-controller-manager"),
+        "--v=2"), log);
+    awaitTrue("the garbage collector of kube-controller-manager", () -> logged(log, GARBAGE_COLLECTOR_STARTED),
+        controllerManager, log);
+    return this;
+  }
+
+  /** The controller's name in {@code --controllers} (kube-controller-manager 1.34). */
+  static final String GARBAGE_COLLECTOR = "garbage-collector-controller";
+  /** What kube-controller-manager logs once the garbage collector's informers are started. */
+  static final String GARBAGE_COLLECTOR_STARTED = "Started controller\" controller=\"" + GARBAGE_COLLECTOR;
+
+  private static boolean logged(Path log, String text) {
+    return LocalProcesses.readFrom(log, 0).contains(text);
   }
 
   // ---------------------------------------------------------------- etcd
@@ -325,13 +405,7 @@ public final class ControlPlane implements AutoCloseable {
   }
 
   private Process spawn(List<String> command, Path log) {
-    try {
-      Files.createDirectories(dir);
-      return new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true)
-          .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot start " + command.get(0), e);
-    }
+    return LocalProcesses.spawn(command, dir, log);
   }
 
   private static void awaitTrue(String what, BooleanSupplier ready, Process process, Path log) {
@@ -342,26 +416,32 @@ public final class ControlPlane implements AutoCloseable {
       }
       if (!process.isAlive()) {
         throw new IllegalStateException(what + ": the process exited with " + process.exitValue() + "\n"
-            + Exec.tailOf(log, 30));
+            + LocalProcesses.tailOf(log, 30));
       }
-      LoopbackServices.sleep(100);
+      LocalProcesses.sleep(100);
     }
     throw new IllegalStateException(what + " not ready within " + START_TIMEOUT.toSeconds() + " s\n"
-        + Exec.tailOf(log, 30));
+        + LocalProcesses.tailOf(log, 30));
   }
 
-  /** Closes the clients, then stops kube-apiserver and etcd (SIGTERM, then SIGKILL), each by PID. */
+  /**
+   * Closes the clients, then stops kube-controller-manager, kube-apiserver and etcd (SIGTERM, then SIGKILL), each by
+   * PID.
+   */
   @Override
   public void close() {
     synchronized (this) {
       clients.forEach(KubernetesClient::close);
       clients.clear();
     }
+    if (controllerManager != null) {
+      LocalProcesses.stopTree(controllerManager.toHandle(), Duration.ofSeconds(10));
+    }
     if (apiserver != null) {
-      Exec.stopTree(apiserver.toHandle(), Duration.ofSeconds(10));
+      LocalProcesses.stopTree(apiserver.toHandle(), Duration.ofSeconds(10));
     }
     if (etcd != null) {
-      Exec.stopTree(etcd.toHandle(), Duration.ofSeconds(10));
+      LocalProcesses.stopTree(etcd.toHandle(), Duration.ofSeconds(10));
     }
   }
 }

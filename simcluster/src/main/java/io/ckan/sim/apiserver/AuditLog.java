@@ -1,4 +1,4 @@
-package io.ckan.operator.apiserver;
+package io.ckan.sim.apiserver;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
