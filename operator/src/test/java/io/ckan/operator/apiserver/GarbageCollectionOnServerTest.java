@@ -51,9 +51,8 @@ class GarbageCollectionOnServerTest extends ApiServerTier {
 
       Set<String> portalOwned = owned("portal");
       Set<String> scratchOwned = owned("scratch");
-      for (String kind : List.of("Deployment/portal-r1", "Deployment/portal-r1-worker", "Service/portal",
-          "Service/portal-r1", "ConfigMap/portal-r1-config", "Job/portal-r1-migrate", "Deployment/portal-db",
-          "Service/portal-db")) {
+      for (String kind : List.of("Deployment/portal-r1", "Service/portal", "Service/portal-r1", "ConfigMap/portal-r1",
+          "Job/portal-r1-migrate", "Deployment/portal-db", "Service/portal-db")) {
         assertTrue(portalOwned.contains(kind), kind + " not owned by portal: " + portalOwned);
       }
       assertFalse(portalOwned.contains("PersistentVolumeClaim/portal-storage"), "the uploads outlive the instance");
@@ -64,8 +63,13 @@ class GarbageCollectionOnServerTest extends ApiServerTier {
           "ckan", "portal", "scratch");
       assertEquals(0, deleted.exitCode(), deleted.output());
 
-      Awaitility.await("the garbage collector").atMost(GC).pollInterval(Duration.ofMillis(500))
-          .until(() -> remaining(portalOwned).isEmpty() && remaining(scratchOwned).isEmpty());
+      try {
+        Awaitility.await("the garbage collector").atMost(GC).pollInterval(Duration.ofMillis(500))
+            .until(() -> remaining(portalOwned).isEmpty() && remaining(scratchOwned).isEmpty());
+      } catch (org.awaitility.core.ConditionTimeoutException e) {
+        throw new AssertionError("not collected: " + remaining(portalOwned) + " " + remaining(scratchOwned) + "\n"
+            + server.logTail("kube-controller-manager", 40), e);
+      }
 
       PersistentVolumeClaim uploads = admin.persistentVolumeClaims().inNamespace(OperatorHarness.NS)
           .withName("portal-storage").get();

@@ -128,6 +128,11 @@ public final class ControlPlane implements AutoCloseable {
     return binaries;
   }
 
+  /** The last {@code lines} lines of a component's log: "etcd", "kube-apiserver", "kube-controller-manager". */
+  public String logTail(String component, int lines) {
+    return LocalProcesses.tailOf(dir.resolve(component + ".log"), lines);
+  }
+
   /** The user's kubeconfig (server, the serving certificate as CA, token, namespace default). */
   public Path kubeconfig(User user) {
     return dir.resolve("kubeconfig-" + user.username);
@@ -233,8 +238,9 @@ public final class ControlPlane implements AutoCloseable {
 
   /**
    * Starts kube-controller-manager with only its garbage collector (deletes what an owner reference ties to a deleted
-   * owner, foreground and background deletion alike); returns once its process runs and has logged that the garbage
-   * collector started. Idempotent.
+   * owner, foreground and background deletion alike) and the claim-protection controller the collector needs to
+   * finish deleting a PersistentVolumeClaim; returns once it has logged that the garbage collector started.
+   * Idempotent.
    */
   public synchronized ControlPlane startGarbageCollector() {
     if (controllerManager != null) {
@@ -245,7 +251,7 @@ public final class ControlPlane implements AutoCloseable {
         "--kubeconfig=" + kubeconfig(User.CONTROLLER_MANAGER),
         "--authentication-kubeconfig=" + kubeconfig(User.CONTROLLER_MANAGER),
         "--authorization-kubeconfig=" + kubeconfig(User.CONTROLLER_MANAGER),
-        "--controllers=" + GARBAGE_COLLECTOR,
+        "--controllers=" + GARBAGE_COLLECTOR + "," + PVC_PROTECTION,
         "--leader-elect=false",
         "--bind-address=127.0.0.1", "--secure-port=" + LocalProcesses.freePort(),
         "--cert-dir=" + dir.resolve("certs-controller-manager"),
@@ -257,6 +263,11 @@ public final class ControlPlane implements AutoCloseable {
 
   /** The controller's name in {@code --controllers} (kube-controller-manager 1.34). */
   static final String GARBAGE_COLLECTOR = "garbage-collector-controller";
+  /**
+   * Removes the {@code kubernetes.io/pvc-protection} finalizer the server puts on every claim once no pod uses it:
+   * without it a collected claim would stay "Terminating" for ever.
+   */
+  static final String PVC_PROTECTION = "persistentvolumeclaim-protection-controller";
   /** What kube-controller-manager logs once the garbage collector's informers are started. */
   static final String GARBAGE_COLLECTOR_STARTED = "Started controller\" controller=\"" + GARBAGE_COLLECTOR;
 
