@@ -16,6 +16,7 @@ final class Housekeeping {
 
   static void run(Planning p) {
     repairPointer(p);
+    recordInferredVerdicts(p);
     if (p.current != null) {
       p.keepWarm.add(p.current.number());
     }
@@ -64,6 +65,18 @@ final class Housekeeping {
     for (ObservedRevision r : p.byNumber.values()) {
       if (!stay.contains(r.number()) && r.runtime().hasWorker() && r.runtime().workerReplicas() != 0) {
         p.cleanup.add(new Step.ScaleWorkers(r.number(), 0, "not serving"));
+      }
+    }
+  }
+
+  /** A verdict the pointer's history carries but the revision's object does not yet (a revert interrupted after its write). */
+  private static void recordInferredVerdicts(Planning p) {
+    for (ObservedRevision r : p.byNumber.values()) {
+      // a verdict this plan writes or clears (a retry of the reverted revision) is not written again
+      boolean decided = p.steps().stream().anyMatch(s -> s instanceof Step.RecordVerdict v
+          && v.revision() == r.number() || s instanceof Step.ClearVerdict c && c.revision() == r.number());
+      if (!r.verdictOnRecord() && !decided && !r.leftover()) {
+        p.followUps.add(new Step.RecordVerdict(r.number(), r.verdict(), r.verdictReason(), Planning.anchor(r)));
       }
     }
   }

@@ -13,6 +13,8 @@ import java.util.List;
  * @param rolledOut        the Deployment controller has observed the latest spec (observedGeneration)
  * @param deadlineExceeded Progressing=False with reason ProgressDeadlineExceeded
  * @param retryHandled     the last {@code ckan.io/retry} token acted on for this revision
+ * @param verdictOnRecord  the verdict is written on the revision's own object; false for one inferred from the
+ *                         pointer's history (an automatic revert whose verdict annotation is still to be written)
  */
 public record ObservedRevision(
     int number,
@@ -33,7 +35,8 @@ public record ObservedRevision(
     Verdict verdict,
     String verdictReason,
     String retryHandled,
-    Runtime runtime) {
+    Runtime runtime,
+    boolean verdictOnRecord) {
 
   /**
    * The revision's database schema and workers.
@@ -54,6 +57,16 @@ public record ObservedRevision(
     }
   }
 
+  /** A revision whose verdict, if any, is on its own object. */
+  public ObservedRevision(int number, String fingerprint, String image, String version, List<String> plugins,
+      Instant createdAt, Instant attemptStartedAt, boolean hasDeployment, boolean hasService, boolean hasConfigMap,
+      int specReplicas, int availableReplicas, int updatedReplicas, boolean rolledOut, boolean deadlineExceeded,
+      Verdict verdict, String verdictReason, String retryHandled, Runtime runtime) {
+    this(number, fingerprint, image, version, plugins, createdAt, attemptStartedAt, hasDeployment, hasService,
+        hasConfigMap, specReplicas, availableReplicas, updatedReplicas, rolledOut, deadlineExceeded, verdict,
+        verdictReason, retryHandled, runtime, true);
+  }
+
   public ObservedRevision(int number, String fingerprint, String image, String version, List<String> plugins,
       Instant createdAt, Instant attemptStartedAt, boolean hasDeployment, boolean hasService, boolean hasConfigMap,
       int specReplicas, int availableReplicas, int updatedReplicas, boolean rolledOut, boolean deadlineExceeded,
@@ -61,6 +74,13 @@ public record ObservedRevision(
     this(number, fingerprint, image, version, plugins, createdAt, attemptStartedAt, hasDeployment, hasService,
         hasConfigMap, specReplicas, availableReplicas, updatedReplicas, rolledOut, deadlineExceeded, verdict,
         verdictReason, retryHandled, Runtime.NONE);
+  }
+
+  /** This revision with a verdict that is not on its object yet (see {@link #verdictOnRecord}). */
+  public ObservedRevision withInferredVerdict(Verdict inferred, String reason) {
+    return new ObservedRevision(number, fingerprint, image, version, plugins, createdAt, attemptStartedAt,
+        hasDeployment, hasService, hasConfigMap, specReplicas, availableReplicas, updatedReplicas, rolledOut,
+        deadlineExceeded, inferred, reason, retryHandled, runtime, false);
   }
 
   /** Pieces a crashed prune left behind (a worker, a Service, a migration Job) without config or web Deployment. */

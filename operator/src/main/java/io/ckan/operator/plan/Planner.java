@@ -15,7 +15,8 @@ import java.util.stream.Collectors;
  * report. One pass: sort the requests, classify the situation into a {@link Phase}, run that phase's handler from
  * the table below, then housekeeping and the report. Every call recomputes from what the cluster holds, so a
  * restart after any write converges on the same end state; decisions are put on record before they are acted on (a
- * verdict before the pointer move it causes), so an interrupted revert or rollback is finished by the next call.
+ * verdict before the pointer move it causes), so an interrupted rollback is finished by the next call. An automatic
+ * revert is one write: the pointer's history entry is its record, and the reverted revision's verdict follows it.
  */
 public final class Planner {
   private Planner() {}

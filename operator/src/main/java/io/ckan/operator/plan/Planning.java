@@ -1,6 +1,7 @@
 package io.ckan.operator.plan;
 
 import io.ckan.operator.api.HistoryEntry;
+import io.ckan.operator.contract.Reasons;
 import io.ckan.operator.api.RolloutSpec;
 import io.ckan.operator.health.Verification;
 import io.ckan.operator.release.Release;
@@ -19,9 +20,11 @@ import java.util.Set;
 
 /**
  * One planning pass: the facts every handler reads (input, revisions by number, the current and the desired revision)
- * and what the handlers decide, in four ordered groups of steps: records (results and requests put on record first),
- * creates (missing objects of the desired revision), actions (the phase's own writes) and cleanup (scale-downs and
- * prunes). Records come first so a crash never leaves an action whose reason is not on record.
+ * and what the handlers decide, in five ordered groups of steps: records (results and requests put on record first),
+ * creates (missing objects of the desired revision), actions (the phase's own writes), follow-ups (what completes a
+ * decision an action already carries: the verdict of a revision reverted by the pointer write) and cleanup
+ * (scale-downs and prunes). Records come first so a crash never leaves an action whose reason is not on record; a
+ * revert is the exception that proves it: its one pointer write is its own record ({@link #inferVerdicts}).
  */
 final class Planning {
   /** How often a rollout in progress is looked at even without events. */
@@ -40,6 +43,7 @@ final class Planning {
   final List<Step> records = new ArrayList<>();
   final List<Step> creates = new ArrayList<>();
   final List<Step> actions = new ArrayList<>();
+  final List<Step> followUps = new ArrayList<>();
   final List<Step> cleanup = new ArrayList<>();
   final Map<Integer, Plan.StateReport> states = new LinkedHashMap<>();
   final Set<Integer> keepWarm = new HashSet<>();
@@ -55,7 +59,7 @@ final class Planning {
     this.in = in;
     this.rollout = in.rollout() == null ? new RolloutSpec() : in.rollout();
     in.revisions().stream().sorted(Comparator.comparingInt(ObservedRevision::number))
-        .forEach(r -> byNumber.put(r.number(), r));
+        .forEach(r -> byNumber.put(r.number(), inferVerdict(r, in.pointer().map(Pointer::history).orElse(List.of()))));
     this.current = in.pointer().map(p -> byNumber.get(p.revision())).orElse(null);
     this.release = in.outcome() instanceof ReleaseOutcome.Ready ready ? ready.release() : null;
     this.target = release == null ? null : byNumber.values().stream()
@@ -67,8 +71,49 @@ final class Planning {
     List<Step> all = new ArrayList<>(records);
     all.addAll(creates);
     all.addAll(actions);
+    all.addAll(followUps);
     all.addAll(cleanup);
     return List.copyOf(all);
+  }
+
+  // ---- the one-write revert --------------------------------------------------------------------------------------
+
+  /** The verdict reason of a revision the pointer was reverted away from, from its history entry's reason. */
+  static String revertedReason(String historyReason) {
+    return "AutoRevert: " + historyReason;
+  }
+
+  /**
+   * A revision without a verdict that an automatic revert moved the pointer away from, during its current attempt
+   * (the history entry is not older than its last bring-up, creation or retry), is RolledBack: the pointer write
+   * carried that decision, and a crash before its verdict annotation must not let it go live again. Housekeeping
+   * puts the verdict on the revision's own object ({@link #verdictsToRecord}).
+   */
+  static ObservedRevision inferVerdict(ObservedRevision r, List<HistoryEntry> history) {
+    if (r.verdict() != null) {
+      return r;
+    }
+    Instant attempt = r.attemptStartedAt() != null ? r.attemptStartedAt() : r.createdAt();
+    for (int i = history.size() - 1; i >= 0; i--) {
+      HistoryEntry e = history.get(i);
+      if (!Reasons.AUTO_REVERT.equals(e.type) || !Integer.valueOf(r.number()).equals(e.from)) {
+        continue;
+      }
+      Instant at = parseInstant(e.time);
+      if (attempt == null || at != null && !at.isBefore(attempt)) {
+        return r.withInferredVerdict(Verdict.ROLLED_BACK, revertedReason(e.reason));
+      }
+      return r;
+    }
+    return r;
+  }
+
+  private static Instant parseInstant(String value) {
+    try {
+      return value == null ? null : Instant.parse(value);
+    } catch (RuntimeException e) {
+      return null;
+    }
   }
 
   // ---- conditions ----------------------------------------------------------------------------------------------

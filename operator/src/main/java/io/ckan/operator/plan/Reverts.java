@@ -9,16 +9,19 @@ final class Reverts {
   private Reverts() {}
 
   /**
-   * BAKE_FAILED: the live revision failed while the previous one is still warm; flip back in one write. Classified
-   * only when {@link #revertRefused} is empty.
+   * BAKE_FAILED: the live revision failed while the previous one is still warm; flip back in one write. The pointer
+   * write is the first and carries the whole decision (selector, history entry naming the reverted revision and
+   * why): the reverted revision's verdict annotation, the Event and the status follow it, and a crash in between
+   * loses nothing ({@link Planning#inferVerdict}). Classified only when {@link #revertRefused} is empty.
    */
   static Condition bakeFailed(Planning p) {
     ObservedRevision live = p.current;
     String unhealthy = p.unhealthy(live);
     int previous = p.previous();
     p.keepWarm.add(previous);
-    p.records.add(new Step.RecordVerdict(live.number(), Verdict.ROLLED_BACK, "AutoRevert: " + unhealthy));
-    p.actions.add(p.movePointer(previous, Reasons.AUTO_REVERT, "revision " + live.number() + " " + unhealthy, null));
+    String why = "revision " + live.number() + " " + unhealthy;
+    p.actions.add(p.movePointer(previous, Reasons.AUTO_REVERT, why, null));
+    p.followUps.add(new Step.RecordVerdict(live.number(), Verdict.ROLLED_BACK, Planning.revertedReason(why)));
     p.workersFor(p.byNumber.get(previous), p.wantedWorkers(), "follow the pointer");
     p.workersFor(live, 0, "reverted");
     return Planning.progressing("AutoReverting", "revision " + live.number() + " " + unhealthy

@@ -158,6 +158,14 @@ public class CkanInstanceReconciler implements Reconciler<CkanInstance> {
       public StepApplier.WriteListener listener() {
         return cacheFiller();
       }
+
+      @Override
+      public StepApplier.Cache cache() {
+        return (kind, ns, name) -> {
+          InformerEventSource<? extends HasMetadata, CkanInstance> source = sources.get(kind);
+          return source == null ? null : source.get(new ResourceID(name, ns)).orElse(null);
+        };
+      }
     };
   }
 

@@ -30,4 +30,9 @@ public interface ClusterView {
 
   /** Told about every write, so the next reconcile does not read a stale copy. */
   StepApplier.WriteListener listener();
+
+  /** The cached copies writes are sent for (no read before a patch); none by default. */
+  default StepApplier.Cache cache() {
+    return StepApplier.Cache.NONE;
+  }
 }

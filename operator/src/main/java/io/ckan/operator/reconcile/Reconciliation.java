@@ -70,6 +70,16 @@ public final class Reconciliation {
         view.configMaps(), migrationJobs);
     CkanInstanceSpec spec = instance.getSpec();
     ReleaseOutcome outcome = ReleaseFactory.from(spec, name);
+    StepApplier applier = new StepApplier(client, view.listener(), view.cache(), journal);
+    Owner owner = Owner.of(instance);
+    EventRecorder events = new EventRecorder(client);
+    // An automatic revert goes first, before anything is read from the API server: its one pointer write carries
+    // the whole decision; Secrets, the instance's other objects, the verdict annotation and the Event follow.
+    Optional<Step.MovePointer> revert = revertFirst(instance, observed, spec, outcome, now);
+    revert.ifPresent(step -> {
+      applier.apply(step, owner, null, 0, now);
+      EventRecorder.forStep(instance, step, now).ifPresent(events::emit);
+    });
     if (outcome instanceof ReleaseOutcome.Ready ready) {
       String ns = instance.getMetadata().getNamespace();
       GeneratedSecretsApplier.ensure(client, ns, name, spec, journal);
@@ -100,14 +110,10 @@ public final class Reconciliation {
         && !r.runtime().migrated() && !r.blocked()).map(ObservedRevision::number).collect(Collectors.toSet());
     Map<Integer, ObservedMigration> migrations = MigrationObserver.migrations(migrationJobs, name, awaiting,
         podsOfJob);
-    Integer workerReplicas = spec == null || spec.workers == null ? null : spec.workers.replicasOrDefault();
-    Plan plan = Planner.plan(new PlanInput(namespace, name, outcome, replicas, rollout, paused, observed.revisions(),
-        observed.pointer(), verify(instance, observed), annotations.get(Labels.ROLLBACK_TO),
-        annotations.get(Labels.RETRY), builds, knownImages, migrations, workerReplicas, now));
+    Plan plan = Planner.plan(input(instance, spec, outcome, observed, verify(instance, observed), builds, knownImages,
+        migrations, now));
 
     Release release = outcome instanceof ReleaseOutcome.Ready ready ? ready.release() : null;
-    StepApplier applier = new StepApplier(client, view.listener(), journal);
-    Owner owner = Owner.of(instance);
     List<NameGuard.Wanted> wanted = new java.util.ArrayList<>(NameGuard.created(owner, plan.steps()));
     // each instance object is looked up once (Ingress and PVC are not informed: a GET each): the guard and the
     // applier below share what was read
@@ -132,8 +138,10 @@ public final class Reconciliation {
       InstanceObjectsApplier.ensure(client, applier, owner, spec,
           object -> instanceObjects.get(object.getKind() + "/" + object.getMetadata().getName()), journal);
     }
-    EventRecorder events = new EventRecorder(client);
     for (Step step : plan.steps()) {
+      if (revert.isPresent() && step instanceof Step.MovePointer m && m.to() == revert.get().to()) {
+        continue; // written first, above
+      }
       applier.apply(step, owner, release, rollout.progressDeadlineSecondsOrDefault(), now);
       EventRecorder.forStep(instance, step, now).ifPresent(events::emit);
     }
@@ -142,6 +150,38 @@ public final class Reconciliation {
     CkanInstanceStatus status = StatusReport.build(instance.getMetadata().getGeneration() == null ? 0
         : instance.getMetadata().getGeneration(), observed, plan, instance.getStatus(), now);
     return new Outcome(status, plan.requeueAfter());
+  }
+
+  /**
+   * The pointer write of an automatic revert, if the situation calls for one whatever the Secrets say: planned from
+   * the cached objects alone (no migrations, builds or pods read), and only when that plan's first step is the
+   * revert. The full plan below makes the same step (the same inputs decide it), which is then not written twice.
+   */
+  private Optional<Step.MovePointer> revertFirst(CkanInstance instance, ClusterObserver.Observed observed,
+      CkanInstanceSpec spec, ReleaseOutcome outcome, Instant now) {
+    boolean mayRevert = observed.pointer().isPresent() && observed.revisions().stream()
+        .anyMatch(r -> r.number() == observed.pointer().get().revision() && r.verdict() == null);
+    if (!mayRevert) {
+      return Optional.empty();
+    }
+    Plan quick = Planner.plan(input(instance, spec, outcome, observed, Map.of(), Map.of(), Map.of(), Map.of(), now));
+    return quick.steps().stream().findFirst().filter(Step.MovePointer.class::isInstance).map(Step.MovePointer.class::cast)
+        .filter(m -> !m.history().isEmpty() && Reasons.AUTO_REVERT.equals(m.history().get(m.history().size() - 1).type));
+  }
+
+  private static PlanInput input(CkanInstance instance, CkanInstanceSpec spec, ReleaseOutcome outcome,
+      ClusterObserver.Observed observed, Map<Integer, Verification.Result> health, Map<String, ObservedBuild> builds,
+      Map<String, String> knownImages, Map<Integer, ObservedMigration> migrations, Instant now) {
+    RolloutSpec rollout = spec == null || spec.rollout == null ? new RolloutSpec() : spec.rollout;
+    int replicas = spec == null || spec.replicas == null ? 1 : spec.replicas;
+    Map<String, String> annotations = instance.getMetadata().getAnnotations() == null ? Map.of()
+        : instance.getMetadata().getAnnotations();
+    boolean paused = spec != null && Boolean.TRUE.equals(spec.paused)
+        || "true".equalsIgnoreCase(annotations.get(Labels.PAUSED));
+    Integer workerReplicas = spec == null || spec.workers == null ? null : spec.workers.replicasOrDefault();
+    return new PlanInput(instance.getMetadata().getNamespace(), instance.getMetadata().getName(), outcome, replicas,
+        rollout, paused, observed.revisions(), observed.pointer(), health, annotations.get(Labels.ROLLBACK_TO),
+        annotations.get(Labels.RETRY), builds, knownImages, migrations, workerReplicas, now);
   }
 
   /** A Warning when the instance becomes Stalled (not on every reconcile while it stays so). */

@@ -52,16 +52,43 @@ public final class StepApplier {
     };
   }
 
+  /**
+   * The informer caches' copy of an object, or null: a patch sent for a cached object names it directly, where
+   * fabric8's {@code withName(...).patch(...)} would GET it first.
+   */
+  public interface Cache {
+    HasMetadata cached(Class<? extends HasMetadata> kind, String namespace, String name);
+
+    Cache NONE = (kind, namespace, name) -> null;
+  }
+
   private final KubernetesClient client;
   private final WriteListener listener;
+  private final Cache cache;
   /** The pointer Service's version after this applier's own annotation write, if any (one plan, one chain). */
   private String pointerVersion;
   private final Consumer<String> journal;
 
   public StepApplier(KubernetesClient client, WriteListener listener, Consumer<String> journal) {
+    this(client, listener, Cache.NONE, journal);
+  }
+
+  public StepApplier(KubernetesClient client, WriteListener listener, Cache cache, Consumer<String> journal) {
     this.client = client;
     this.listener = listener;
+    this.cache = cache;
     this.journal = journal;
+  }
+
+  /** A merge (or JSON) patch of the named object, without a read first when the caches hold it; caches told. */
+  @SuppressWarnings("unchecked")
+  private <T extends HasMetadata> T patch(Class<T> kind, String namespace, String name, PatchContext context,
+      String body) {
+    HasMetadata cached = cache.cached(kind, namespace, name);
+    T written = cached != null ? (T) client.resource(cached).patch(context, body)
+        : client.resources(kind).inNamespace(namespace).withName(name).patch(context, body);
+    listener.updated(written);
+    return written;
   }
 
   public void apply(Step step, Owner owner, Release release, int progressDeadlineSeconds, Instant now) {
@@ -79,15 +106,13 @@ public final class StepApplier {
       Map<String, Object> annotations = new LinkedHashMap<>();
       annotations.put(Labels.SCHEMA_BEFORE, r.before() == null ? "" : r.before());
       annotations.put(Labels.SCHEMA_AFTER, r.after());
-      listener.updated(client.configMaps().inNamespace(owner.namespace())
-          .withName(Names.revision(owner.name(), r.revision()))
-          .patch(MERGE, json(Map.of("metadata", Map.of("annotations", annotations)))));
+      patch(ConfigMap.class, owner.namespace(), Names.revision(owner.name(), r.revision()), MERGE,
+          json(Map.of("metadata", Map.of("annotations", annotations))));
       note(owner, "revision " + r.revision() + " migrated: schema " + (r.before() == null || r.before().isEmpty()
           ? "(new)" : r.before()) + " -> " + r.after());
     } else if (step instanceof Step.ScaleWorkers w) {
-      listener.updated(client.apps().deployments().inNamespace(owner.namespace())
-          .withName(WorkerObjects.name(owner.name(), w.revision()))
-          .patch(MERGE, json(Map.of("spec", Map.of("replicas", w.replicas())))));
+      patch(Deployment.class, owner.namespace(), WorkerObjects.name(owner.name(), w.revision()), MERGE,
+          json(Map.of("spec", Map.of("replicas", w.replicas()))));
       note(owner, "scaled workers of revision " + w.revision() + " to " + w.replicas() + " (" + w.why() + ")");
     } else if (step instanceof Step.StartBuild b) {
       startBuild(owner, release, b.imageFingerprint());
@@ -97,8 +122,8 @@ public final class StepApplier {
       Map<String, Object> annotations = new LinkedHashMap<>();
       annotations.put(Labels.BUILT_IMAGE, r.built().image());
       annotations.put(Labels.RESOLVED_COMMITS, Serialization.asJson(new java.util.TreeMap<>(r.built().commits())));
-      listener.updated(client.batch().v1().jobs().inNamespace(owner.namespace()).withName(r.jobName())
-          .patch(MERGE, json(Map.of("metadata", Map.of("annotations", annotations)))));
+      patch(Job.class, owner.namespace(), r.jobName(), MERGE, json(Map.of("metadata", Map.of("annotations",
+          annotations))));
       note(owner, "build " + r.jobName() + " pushed " + r.built().image());
     } else if (step instanceof Step.DeleteBuild d) {
       client.batch().v1().jobs().inNamespace(owner.namespace()).withName(d.jobName())
@@ -115,16 +140,17 @@ public final class StepApplier {
       annotations.put(Labels.VERDICT, null);
       annotations.put(Labels.VERDICT_REASON, null);
       annotations.put(Labels.RETRY_HANDLED, c.retryToken());
+      // a new attempt: an automatic revert recorded in the pointer's history before now no longer judges it
+      annotations.put(Labels.ATTEMPT_STARTED_AT, now.toString());
       patchAnchor(owner, c.revision(), c.on(), Map.of("metadata", Map.of("annotations", annotations)));
       note(owner, "revision " + c.revision() + " verdict cleared by retry request '" + c.retryToken() + "'");
     } else if (step instanceof Step.RecordRollbackHandled r) {
       Map<String, Object> annotations = new LinkedHashMap<>();
       annotations.put(Labels.ROLLBACK_HANDLED, r.request());
       annotations.put(Labels.ROLLBACK_REJECTED, r.rejection()); // null removes an older request's note
-      Service written = client.services().inNamespace(owner.namespace()).withName(Names.pointer(owner.name()))
-          .patch(MERGE, json(Map.of("metadata", Map.of("annotations", annotations))));
+      Service written = patch(Service.class, owner.namespace(), Names.pointer(owner.name()), MERGE,
+          json(Map.of("metadata", Map.of("annotations", annotations))));
       pointerVersion = written.getMetadata().getResourceVersion(); // a later pointer write of this plan builds on it
-      listener.updated(written);
       note(owner, "rollback request '" + r.request() + "' handled (" + (r.rejection() != null ? "refused"
           : "already on that revision or failed") + ")");
     } else if (step instanceof Step.RepairPointer r) {
@@ -137,8 +163,8 @@ public final class StepApplier {
             pointerVersion != null ? pointerVersion : r.expectedVersion()));
       }
       ops.add(Map.of("op", "replace", "path", "/spec/selector", "value", desired.getSpec().getSelector()));
-      listener.updated(client.services().inNamespace(owner.namespace()).withName(desired.getMetadata().getName())
-          .patch(PatchContext.of(PatchType.JSON), Serialization.asJson(ops)));
+      patch(Service.class, owner.namespace(), desired.getMetadata().getName(), PatchContext.of(PatchType.JSON),
+          Serialization.asJson(ops));
       note(owner, "pointer selector repaired: revision " + r.revision() + " (it was edited by hand)");
     } else if (step instanceof Step.RecordVerdict v) {
       Map<String, String> annotations = new LinkedHashMap<>();
@@ -215,8 +241,7 @@ public final class StepApplier {
 
   private void patchAnchor(Owner owner, int revision, Step.ObjectKind on, Map<String, Object> patch) {
     if (on == Step.ObjectKind.CONFIG_MAP) {
-      listener.updated(client.configMaps().inNamespace(owner.namespace())
-          .withName(Names.revision(owner.name(), revision)).patch(MERGE, json(patch)));
+      patch(ConfigMap.class, owner.namespace(), Names.revision(owner.name(), revision), MERGE, json(patch));
     } else {
       patchDeployment(owner, revision, patch);
     }
@@ -254,9 +279,7 @@ public final class StepApplier {
   }
 
   private void patchDeployment(Owner owner, int revision, Map<String, Object> patch) {
-    Deployment patched = client.apps().deployments().inNamespace(owner.namespace())
-        .withName(Names.revision(owner.name(), revision)).patch(MERGE, json(patch));
-    listener.updated(patched);
+    patch(Deployment.class, owner.namespace(), Names.revision(owner.name(), revision), MERGE, json(patch));
   }
 
   private void movePointer(Step.MovePointer m, Owner owner, Instant now) {
@@ -283,8 +306,7 @@ public final class StepApplier {
       meta.put("annotations", metaAnnotations);
       Map<String, Object> patch = Map.of("metadata", meta, "spec", Map.of("selector",
           desired.getSpec().getSelector()));
-      listener.updated(client.services().inNamespace(owner.namespace()).withName(desired.getMetadata().getName())
-          .patch(MERGE, json(patch)));
+      patch(Service.class, owner.namespace(), desired.getMetadata().getName(), MERGE, json(patch));
     }
     String type = m.history().isEmpty() ? "" : " [" + m.history().get(m.history().size() - 1).type + "]";
     note(owner, "pointer " + (m.from() == null ? "set" : "moved from revision " + m.from()) + " to revision " + m.to()

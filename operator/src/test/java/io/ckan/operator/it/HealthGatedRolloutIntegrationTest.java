@@ -161,6 +161,41 @@ class HealthGatedRolloutIntegrationTest extends IntegrationTest {
     h.watchUntil(T, () -> { }, x -> x.revisions("portal").get(2).getSpec().getReplicas() == 0);
   }
 
+  /**
+   * The operator's client, watched by an interceptor from the moment the simulated kubelet reports revision 2
+   * unhealthy: the first request it sends is the pointer Service's PATCH (selector, history entry, the cached
+   * version as its lock); no read, no other write before it. The verdict annotation and the Event follow.
+   */
+  @Test
+  void aRevertIsOneWriteBeforeThePointerFlipsAndNoRead() {
+    Scenario scenario = fast();
+    scenario.whenRevision("portal", 2, Behaviour.becomesUnhealthyAfter(Duration.ofSeconds(30)));
+    java.util.concurrent.atomic.AtomicLong failedAt = new java.util.concurrent.atomic.AtomicLong();
+    liveOnOneThenUpgrade(scenario, 60);
+    h.workloads.onEvent(line -> {
+      if (line.contains("deployment default/portal-r2 unhealthy")) {
+        failedAt.compareAndSet(0, System.nanoTime());
+      }
+    });
+    h.watchUntil(T, this::invariants, x -> Integer.valueOf(2).equals(x.pointer("portal")));
+    h.watchUntil(T, this::invariants, x -> Integer.valueOf(1).equals(x.pointer("portal"))
+        && revision(2) != null && "RolledBack".equals(revision(2).state));
+    assertTrue(failedAt.get() != 0, "the simulated kubelet never reported revision 2 unhealthy");
+    List<RequestLog.Request> after = h.requests.since(failedAt.get()).stream().filter(r -> !r.isWatch()).toList();
+    int flip = -1;
+    for (int i = 0; i < after.size() && flip < 0; i++) {
+      if (after.get(i).method().equals("PATCH") && after.get(i).path().endsWith("/services/portal")) {
+        flip = i;
+      }
+    }
+    assertTrue(flip >= 0, "no pointer write after the failure: " + after);
+    assertEquals(List.of(after.get(flip)), after.subList(0, flip + 1),
+        "requests from the failure to the pointer flip (one write, no read expected)");
+    List<String> next = after.subList(flip + 1, after.size()).stream().map(Object::toString).toList();
+    assertTrue(next.stream().anyMatch(r -> r.startsWith("PATCH") && r.endsWith("/deployments/portal-r2")),
+        "the verdict annotation follows the flip: " + next);
+  }
+
   @Test
   void withAutoRevertOffTheRevisionKeepsServingAndTheStatusSaysSo() {
     Scenario scenario = fast();

@@ -48,6 +48,8 @@ public final class OperatorHarness implements AutoCloseable {
   public final SimulatedWorkloads workloads;
   public final KubernetesClient client;
   public final List<String> journal = new CopyOnWriteArrayList<>();
+  /** Every request of the operator's client. */
+  public final RequestLog requests = new RequestLog();
   private final Supplier<Config> operatorConfig;
   private KubernetesClient operatorClient;
   private OperatorRunner operator;
@@ -92,7 +94,8 @@ public final class OperatorHarness implements AutoCloseable {
   }
 
   public void startOperator() {
-    operatorClient = new KubernetesClientBuilder().withConfig(operatorConfig.get()).build();
+    operatorClient = new KubernetesClientBuilder().withConfig(operatorConfig.get())
+        .withHttpClientBuilderConsumer(b -> b.addOrReplaceInterceptor("request-log", requests)).build();
     operator = OperatorRunner.start(operatorClient, Set.of(), Clock.systemUTC(),
         new HttpStatusShowProbe(workloads::serviceUrl, Duration.ofSeconds(2)), this::journal);
   }

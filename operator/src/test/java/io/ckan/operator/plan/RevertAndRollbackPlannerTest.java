@@ -1,5 +1,7 @@
 package io.ckan.operator.plan;
 
+import io.ckan.operator.api.HistoryEntry;
+
 import io.ckan.operator.contract.Reasons;
 import static io.ckan.operator.plan.PlannerTest.NOW;
 import static io.ckan.operator.plan.PlannerTest.OLD;
@@ -85,16 +87,56 @@ class RevertAndRollbackPlannerTest {
   // ---- bake window and automatic revert ------------------------------------------------------------------------
 
   @Test
-  void failureDuringBakeRevertsInTwoWritesVerdictFirst() {
+  void failureDuringBakeRevertsWithThePointerWriteFirstAndTheVerdictAfter() {
     List<ObservedRevision> revs = List.of(rev(1, OLD, 2, 2), rev(2, R.fingerprint(), 2, 0));
     Plan p = plan(revs, pointer(2, 1, NOW.minusSeconds(10)), null);
     assertEquals(2, p.steps().size(), p.steps().toString());
-    Step.RecordVerdict verdict = (Step.RecordVerdict) p.steps().get(0);
-    assertEquals(Verdict.ROLLED_BACK, verdict.verdict());
-    assertTrue(verdict.reason().startsWith("AutoRevert"), verdict.reason());
-    Step.MovePointer move = (Step.MovePointer) p.steps().get(1);
+    Step.MovePointer move = (Step.MovePointer) p.steps().get(0);
     assertEquals(1, move.to());
-    assertEquals(Reasons.AUTO_REVERT, move.history().get(move.history().size() - 1).type);
+    HistoryEntry entry = move.history().get(move.history().size() - 1);
+    assertEquals(Reasons.AUTO_REVERT, entry.type);
+    assertEquals(Integer.valueOf(2), entry.from);
+    assertEquals("revision 2 has no available replicas", entry.reason);
+    Step.RecordVerdict verdict = (Step.RecordVerdict) p.steps().get(1);
+    assertEquals(Verdict.ROLLED_BACK, verdict.verdict());
+    assertEquals("AutoRevert: revision 2 has no available replicas", verdict.reason());
+  }
+
+  @Test
+  void aCrashAfterTheRevertWriteLeavesTheRevertedRevisionRolledBackAndItsVerdictIsWritten() {
+    // the pointer write happened (history names revision 2), the verdict annotation did not: revision 2 has none
+    List<ObservedRevision> revs = List.of(rev(1, OLD, 2, 2), rev(2, R.fingerprint(), 2, 0));
+    HistoryEntry reverted = new HistoryEntry(Reasons.AUTO_REVERT, 2, 1, "revision 2 has no available replicas",
+        NOW.minusSeconds(1).toString());
+    Pointer after = new Pointer(1, 2, NOW.minusSeconds(1), List.of(reverted), null, null, "7", true);
+    Plan p = plan(revs, java.util.Optional.of(after), null);
+    assertEquals(List.of(new Step.RecordVerdict(2, Verdict.ROLLED_BACK,
+        "AutoRevert: revision 2 has no available replicas")), p.steps().stream()
+        .filter(s -> !(s instanceof Step.Scale)).toList(), p.steps().toString());
+    assertFalse(p.steps().stream().anyMatch(s -> s instanceof Step.MovePointer), "revision 2 must not go live again");
+    assertEquals(RevisionState.RolledBack, p.states().get(2).state());
+  }
+
+  @Test
+  void aRetriedRevisionIsNotJudgedAgainByAnOlderRevert() {
+    // revision 2 was reverted, then retried (its attempt restarted after the history entry): no inferred verdict
+    List<ObservedRevision> revs = List.of(rev(1, OLD, 2, 2), rev(2, R.fingerprint(), 0, 0));
+    HistoryEntry reverted = new HistoryEntry(Reasons.AUTO_REVERT, 2, 1, "revision 2 has no available replicas",
+        NOW.minusSeconds(60).toString());
+    ObservedRevision retried = Planning.inferVerdict(withAttempt(revs.get(1), NOW.minusSeconds(30)),
+        List.of(reverted));
+    assertEquals(null, retried.verdict());
+    ObservedRevision notRetried = Planning.inferVerdict(withAttempt(revs.get(1), NOW.minusSeconds(90)),
+        List.of(reverted));
+    assertEquals(Verdict.ROLLED_BACK, notRetried.verdict());
+    assertFalse(notRetried.verdictOnRecord());
+  }
+
+  private static ObservedRevision withAttempt(ObservedRevision r, java.time.Instant attempt) {
+    return new ObservedRevision(r.number(), r.fingerprint(), r.image(), r.version(), r.plugins(), r.createdAt(),
+        attempt, r.hasDeployment(), r.hasService(), r.hasConfigMap(), r.specReplicas(), r.availableReplicas(),
+        r.updatedReplicas(), r.rolledOut(), r.deadlineExceeded(), r.verdict(), r.verdictReason(), r.retryHandled(),
+        r.runtime());
   }
 
   @Test
@@ -103,7 +145,7 @@ class RevertAndRollbackPlannerTest {
     Plan p = plan(revs, pointer(2, 1, NOW.minusSeconds(10)),
         with(revs, 2, new Verification.Result(false, true, "status_show reports CKAN 2.10.1, expected 2.11.5")),
         null, null, rollout(60, 5));
-    assertInstanceOf(Step.MovePointer.class, p.steps().get(1));
+    assertInstanceOf(Step.MovePointer.class, p.steps().get(0));
   }
 
   @Test

@@ -103,12 +103,12 @@ class RuntimePlannerTest {
   }
 
   @Test
-  void revertWithinTheSameSchemaIsStillOneServiceWriteAfterTheVerdict() {
+  void revertWithinTheSameSchemaIsStillOneServiceWriteThenTheVerdict() {
     ObservedRevision previous = rev(1, OLD, 2, 2, null, A, 3, Verdict.STABLE);
     ObservedRevision broken = rev(2, R.fingerprint(), 2, 0, A, A, 0, null);
     Plan p = plan(List.of(previous, broken), pointer(2, 1, NOW.minusSeconds(10)), Map.of(), null, rollout(60, 5));
-    assertTrue(p.steps().get(0) instanceof Step.RecordVerdict);
-    assertTrue(p.steps().get(1) instanceof Step.MovePointer);
+    assertTrue(p.steps().get(0) instanceof Step.MovePointer);
+    assertTrue(p.steps().get(1) instanceof Step.RecordVerdict);
   }
 
   @Test
