@@ -89,12 +89,6 @@ public final class Reconciliation {
         outcome = new ReleaseOutcome.Blocked(Reasons.MISSING_SECRET, missing.get());
       }
     }
-    RolloutSpec rollout = spec == null || spec.rollout == null ? new RolloutSpec() : spec.rollout;
-    int replicas = spec == null || spec.replicas == null ? 1 : spec.replicas;
-    Map<String, String> annotations = instance.getMetadata().getAnnotations() == null ? Map.of()
-        : instance.getMetadata().getAnnotations();
-    boolean paused = spec != null && Boolean.TRUE.equals(spec.paused)
-        || "true".equalsIgnoreCase(annotations.get(Labels.PAUSED));
     String namespace = instance.getMetadata().getNamespace();
     List<Job> jobs = view.jobs();
     java.util.function.Function<String, List<io.fabric8.kubernetes.api.model.Pod>> podsOfJob =
@@ -110,8 +104,9 @@ public final class Reconciliation {
         && !r.runtime().migrated() && !r.blocked()).map(ObservedRevision::number).collect(Collectors.toSet());
     Map<Integer, ObservedMigration> migrations = MigrationObserver.migrations(migrationJobs, name, awaiting,
         podsOfJob);
-    Plan plan = Planner.plan(input(instance, spec, outcome, observed, verify(instance, observed), builds, knownImages,
-        migrations, now));
+    PlanInput in = input(instance, spec, outcome, observed, verify(instance, observed), builds, knownImages,
+        migrations, now);
+    Plan plan = Planner.plan(in);
 
     Release release = outcome instanceof ReleaseOutcome.Ready ready ? ready.release() : null;
     List<NameGuard.Wanted> wanted = new java.util.ArrayList<>(NameGuard.created(owner, plan.steps()));
@@ -142,7 +137,7 @@ public final class Reconciliation {
       if (revert.isPresent() && step instanceof Step.MovePointer m && m.to() == revert.get().to()) {
         continue; // written first, above
       }
-      applier.apply(step, owner, release, rollout.progressDeadlineSecondsOrDefault(), now);
+      applier.apply(step, owner, release, in.rollout().progressDeadlineSecondsOrDefault(), now);
       EventRecorder.forStep(instance, step, now).ifPresent(events::emit);
     }
 
