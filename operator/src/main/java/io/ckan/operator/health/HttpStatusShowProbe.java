@@ -10,6 +10,8 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 import java.util.function.BiFunction;
 
 /** status_show over HTTP. In a cluster the per-revision Service is {@code http://<service>.<namespace>.svc}. */
@@ -36,17 +38,36 @@ public final class HttpStatusShowProbe implements StatusShowProbe {
 
   @Override
   public StatusShow fetch(String namespace, String service) {
-    URI uri = URI.create(serviceBase.apply(namespace, service) + PATH);
-    HttpResponse<String> response;
+    URI uri = uri(namespace, service);
     try {
-      response = http.send(HttpRequest.newBuilder(uri).timeout(timeout).header("Accept", "application/json").GET()
-          .build(), HttpResponse.BodyHandlers.ofString());
+      return answer(uri, http.send(request(uri), HttpResponse.BodyHandlers.ofString()));
     } catch (IOException e) {
       return StatusShow.failed(StatusShow.Outcome.UNREACHABLE, uri + ": " + e.getClass().getSimpleName());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       return StatusShow.failed(StatusShow.Outcome.UNREACHABLE, uri + ": interrupted");
     }
+  }
+
+  /** The JDK client's asynchronous send: no thread waits for CKAN; the request's timeout bounds it. */
+  @Override
+  public CompletableFuture<StatusShow> fetchAsync(String namespace, String service, Executor blocking) {
+    URI uri = uri(namespace, service);
+    return http.sendAsync(request(uri), HttpResponse.BodyHandlers.ofString())
+        .thenApply(response -> answer(uri, response))
+        .exceptionally(e -> StatusShow.failed(StatusShow.Outcome.UNREACHABLE, uri + ": "
+            + (e.getCause() != null ? e.getCause() : e).getClass().getSimpleName()));
+  }
+
+  private URI uri(String namespace, String service) {
+    return URI.create(serviceBase.apply(namespace, service) + PATH);
+  }
+
+  private HttpRequest request(URI uri) {
+    return HttpRequest.newBuilder(uri).timeout(timeout).header("Accept", "application/json").GET().build();
+  }
+
+  private static StatusShow answer(URI uri, HttpResponse<String> response) {
     if (response.statusCode() != 200) {
       return StatusShow.failed(StatusShow.Outcome.HTTP_ERROR, uri + " answered HTTP " + response.statusCode());
     }

@@ -2,6 +2,7 @@ package io.ckan.operator.reconcile;
 
 import io.ckan.operator.contract.Reasons;
 import io.ckan.operator.api.CkanInstance;
+import io.ckan.operator.health.ScheduledHealthChecks;
 import io.ckan.operator.health.StatusShowProbe;
 import io.ckan.operator.plan.Planner;
 import io.ckan.operator.contract.Labels;
@@ -22,6 +23,7 @@ import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
+import io.javaoperatorsdk.operator.processing.event.source.inbound.SimpleInboundEventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.Mappers;
 import java.time.Clock;
 import java.time.Instant;
@@ -35,15 +37,28 @@ import java.util.function.Consumer;
 /** observe -> validate -> plan -> apply -> report. All deciding happens in {@link Planner}. */
 // Annotation-only updates (rollback requests) must reach the reconciler, so events are not filtered by generation.
 @ControllerConfiguration(name = "ckaninstance", generationAwareEventProcessing = false)
-public class CkanInstanceReconciler implements Reconciler<CkanInstance> {
+public class CkanInstanceReconciler implements Reconciler<CkanInstance>, AutoCloseable {
+  /** How many status_show checks may run at once (each may wait up to the probe's timeout). */
+  static final int HEALTH_CHECK_PARALLELISM = 4;
 
   private final Reconciliation reconciliation;
   private final Clock clock;
   private final Map<Class<?>, InformerEventSource<? extends HasMetadata, CkanInstance>> sources = new HashMap<>();
+  /** A changed status_show answer reconciles its instance. */
+  private final SimpleInboundEventSource<CkanInstance> healthChanges = new SimpleInboundEventSource<>("health");
+  private final ScheduledHealthChecks health;
 
   public CkanInstanceReconciler(Clock clock, StatusShowProbe probe, Consumer<String> journal) {
-    this.reconciliation = new Reconciliation(clock, probe, journal);
+    this.health = new ScheduledHealthChecks(probe, HEALTH_CHECK_PARALLELISM,
+        target -> healthChanges.propagateEvent(new ResourceID(target.instance(), target.namespace())));
+    this.reconciliation = new Reconciliation(clock, health, journal);
     this.clock = clock;
+  }
+
+  /** Stops the health checks' threads. */
+  @Override
+  public void close() {
+    health.close();
   }
 
   @Override
@@ -62,7 +77,7 @@ public class CkanInstanceReconciler implements Reconciler<CkanInstance> {
     sources.put(Service.class, services);
     sources.put(ConfigMap.class, configMaps);
     sources.put(Job.class, jobs);
-    return List.of(deployments, services, configMaps, jobs);
+    return List.of(deployments, services, configMaps, jobs, healthChanges);
   }
 
   private static <R extends HasMetadata> InformerEventSource<R, CkanInstance> informer(Class<R> type,

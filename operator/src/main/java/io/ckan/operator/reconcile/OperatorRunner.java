@@ -13,9 +13,11 @@ import java.util.function.Consumer;
 /** Wires the reconciler into a JOSDK {@link Operator}: the same wiring for `run`, the demo and the tests. */
 public final class OperatorRunner implements AutoCloseable {
   private final Operator operator;
+  private final CkanInstanceReconciler reconciler;
 
-  private OperatorRunner(Operator operator) {
+  private OperatorRunner(Operator operator, CkanInstanceReconciler reconciler) {
     this.operator = operator;
+    this.reconciler = reconciler;
   }
 
   /**
@@ -36,14 +38,16 @@ public final class OperatorRunner implements AutoCloseable {
         c.settingNamespaces(namespaces);
       }
     };
-    operator.register(new CkanInstanceReconciler(clock, probe, journal), config);
+    CkanInstanceReconciler reconciler = new CkanInstanceReconciler(clock, probe, journal);
+    operator.register(reconciler, config);
     operator.start();
-    return new OperatorRunner(operator);
+    return new OperatorRunner(operator, reconciler);
   }
 
 
   @Override
   public void close() {
     operator.stop();
+    reconciler.close();
   }
 }

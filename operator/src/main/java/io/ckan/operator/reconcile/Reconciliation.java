@@ -6,6 +6,7 @@ import io.ckan.operator.api.CkanInstanceSpec;
 import io.ckan.operator.api.CkanInstanceStatus;
 import io.ckan.operator.api.RolloutSpec;
 import io.ckan.operator.health.StatusShow;
+import io.ckan.operator.health.HealthSource;
 import io.ckan.operator.health.StatusShowProbe;
 import io.ckan.operator.health.Verification;
 import io.ckan.operator.plan.ObservedBuild;
@@ -42,13 +43,23 @@ import java.util.stream.Collectors;
  * framework adapter ({@link CkanInstanceReconciler}) and a test driving reconciles directly share every line of it.
  */
 public final class Reconciliation {
+  /** How often a revision not judged yet (verifying, baking) is checked; the planner asks again as often. */
+  static final Duration CHECK_UNJUDGED = Duration.ofSeconds(2);
+  /** How often a Stable serving revision is checked. */
+  static final Duration CHECK_STABLE = Duration.ofSeconds(30);
+
   private final Clock clock;
-  private final StatusShowProbe probe;
+  private final HealthSource health;
   private final Consumer<String> journal;
 
+  /** status_show asked synchronously, on the reconciling thread (tests that drive reconciles directly). */
   public Reconciliation(Clock clock, StatusShowProbe probe, Consumer<String> journal) {
+    this(clock, HealthSource.synchronous(probe), journal);
+  }
+
+  public Reconciliation(Clock clock, HealthSource health, Consumer<String> journal) {
     this.clock = clock;
-    this.probe = probe;
+    this.health = health;
     this.journal = journal;
   }
 
@@ -192,18 +203,34 @@ public final class Reconciliation {
     return java.util.Optional.of(EventRecorder.event(instance, "Warning", stalled.reason(), stalled.message(), now));
   }
 
-  /** status_show of every revision that serves and is not judged yet (at most the warm ones: a handful). */
+  /**
+   * The latest status_show of every revision that serves and is not blocked, as the health source has it (the
+   * operator's never makes this thread wait for CKAN); revisions not judged yet are checked every
+   * {@link #CHECK_UNJUDGED}, Stable ones every {@link #CHECK_STABLE}. No answer yet counts as pending.
+   */
   private Map<Integer, Verification.Result> verify(CkanInstance instance, ClusterObserver.Observed observed) {
     Map<Integer, Verification.Result> results = new HashMap<>();
+    String namespace = instance.getMetadata().getNamespace();
+    String name = instance.getMetadata().getName();
+    Set<HealthSource.Target> wanted = new java.util.HashSet<>();
     for (int n : Planner.toProbe(observed.revisions())) {
       ObservedRevision r = observed.revisions().stream().filter(x -> x.number() == n).findFirst().orElseThrow();
-      // a Deployment without the operator's start command fails verification whatever CKAN answers: not probed
-      StatusShow answer = r.runtime().startedByOperator() ? probe.fetch(instance.getMetadata().getNamespace(),
-          Names.revision(instance.getMetadata().getName(), n)) : StatusShow.failed(StatusShow.Outcome.UNREACHABLE,
-          "not probed");
+      StatusShow answer;
+      if (r.runtime().startedByOperator()) {
+        // a Deployment without the operator's start command fails verification whatever CKAN answers: not probed
+        HealthSource.Target target = new HealthSource.Target(namespace, name, Names.revision(name, n),
+            String.valueOf(r.attemptStartedAt() != null ? r.attemptStartedAt() : r.createdAt()));
+        wanted.add(target);
+        answer = health.latest(target, r.verdict() == null ? CHECK_UNJUDGED : CHECK_STABLE)
+            .orElseGet(() -> StatusShow.failed(StatusShow.Outcome.UNREACHABLE, "not checked yet"));
+      } else {
+        answer = StatusShow.failed(StatusShow.Outcome.UNREACHABLE, "not probed");
+      }
       results.put(n, Verification.check(answer, r.version(), r.plugins(), r.runtime().startedByOperator()));
     }
+    health.retain(namespace, name, wanted);
     return results;
   }
+
 
 }

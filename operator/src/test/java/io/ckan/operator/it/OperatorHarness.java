@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.ckan.operator.api.CkanInstance;
 import io.ckan.operator.api.CkanInstanceSpec;
 import io.ckan.operator.health.HttpStatusShowProbe;
+import io.ckan.operator.health.StatusShowProbe;
 import io.ckan.operator.reconcile.OperatorRunner;
 import io.ckan.operator.contract.Labels;
 import io.ckan.sim.CkanJobs;
@@ -51,11 +52,18 @@ public final class OperatorHarness implements AutoCloseable {
   /** Every request of the operator's client. */
   public final RequestLog requests = new RequestLog();
   private final Supplier<Config> operatorConfig;
+  private final java.util.function.UnaryOperator<StatusShowProbe> probeWrapper;
   private KubernetesClient operatorClient;
   private OperatorRunner operator;
 
   /** The scenario's Jobs behave like CKAN's unless a test's rules say otherwise (builds push, migrations succeed). */
   public OperatorHarness(Scenario scenario) {
+    this(scenario, java.util.function.UnaryOperator.identity());
+  }
+
+  /** As above, with the operator's status_show probe wrapped (a CKAN that hangs, say). */
+  public OperatorHarness(Scenario scenario, java.util.function.UnaryOperator<StatusShowProbe> probe) {
+    this.probeWrapper = probe;
     scenario.defaultJobBehaviour(CkanJobs.succeed(Duration.ofSeconds(1)));
     this.cluster = SimulatedCluster.start(scenario);
     cluster.applyCrd(CRD);
@@ -70,6 +78,7 @@ public final class OperatorHarness implements AutoCloseable {
       Supplier<Config> operatorConfig) {
     scenario.defaultJobBehaviour(CkanJobs.succeed(Duration.ofSeconds(1)));
     this.cluster = null;
+    this.probeWrapper = java.util.function.UnaryOperator.identity();
     this.client = admin;
     this.operatorConfig = operatorConfig;
     this.workloads = SimulatedWorkloads.start(controllers, scenario);
@@ -97,7 +106,7 @@ public final class OperatorHarness implements AutoCloseable {
     operatorClient = new KubernetesClientBuilder().withConfig(operatorConfig.get())
         .withHttpClientBuilderConsumer(b -> b.addOrReplaceInterceptor("request-log", requests)).build();
     operator = OperatorRunner.start(operatorClient, Set.of(), Clock.systemUTC(),
-        new HttpStatusShowProbe(workloads::serviceUrl, Duration.ofSeconds(2)), this::journal);
+        probeWrapper.apply(new HttpStatusShowProbe(workloads::serviceUrl, Duration.ofSeconds(2))), this::journal);
   }
 
   private volatile Predicate<String> crashAfter;

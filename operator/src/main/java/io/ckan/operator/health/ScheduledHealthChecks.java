@@ -1,0 +1,154 @@
+package io.ckan.operator.health;
+
+import java.time.Duration;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * CKAN health off the reconcile threads. Each wanted target is checked asynchronously (the HTTP probe holds no thread
+ * while CKAN thinks; a blocking probe runs on a small bounded pool), at most one check in flight per target, again
+ * after the period its last reconcile asked for; a check that does not answer within {@link #CHECK_TIMEOUT} counts as
+ * unreachable, and a target no reconcile has asked about for a while is dropped. A check whose answer differs from
+ * the previous one calls {@code changed}, which the operator turns into a reconcile of the instance: a slow or
+ * hanging CKAN never holds a reconcile thread.
+ */
+public final class ScheduledHealthChecks implements HealthSource, AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(ScheduledHealthChecks.class);
+  /** A target nobody asked about for this long (beyond its period) is no longer checked. */
+  static final Duration FORGET_AFTER = Duration.ofMinutes(2);
+  /** A check that has not answered by then counts as unreachable (a probe's own timeout is normally shorter). */
+  static final Duration CHECK_TIMEOUT = Duration.ofSeconds(15);
+
+  private final StatusShowProbe probe;
+  private final Consumer<Target> changed;
+  private final ScheduledExecutorService scheduler;
+  private final ExecutorService probes;
+  private final ConcurrentMap<Target, Entry> entries = new ConcurrentHashMap<>();
+  private final AtomicInteger checks = new AtomicInteger();
+
+  private static final class Entry {
+    volatile StatusShow latest;
+    volatile long periodNanos;
+    volatile long wantedAtNanos;
+    final AtomicBoolean inFlight = new AtomicBoolean();
+  }
+
+  private final Duration checkTimeout;
+
+  /** @param parallelism how many blocking probes may run at once (an HTTP probe needs none) */
+  public ScheduledHealthChecks(StatusShowProbe probe, int parallelism, Consumer<Target> changed) {
+    this(probe, parallelism, changed, CHECK_TIMEOUT);
+  }
+
+  ScheduledHealthChecks(StatusShowProbe probe, int parallelism, Consumer<Target> changed, Duration checkTimeout) {
+    this.checkTimeout = checkTimeout;
+    this.probe = probe;
+    this.changed = changed;
+    this.scheduler = Executors.newSingleThreadScheduledExecutor(daemon("ckan-health-scheduler"));
+    this.probes = Executors.newFixedThreadPool(parallelism, daemon("ckan-health-probe"));
+  }
+
+  @Override
+  public Optional<StatusShow> latest(Target target, Duration period) {
+    boolean[] fresh = new boolean[1];
+    Entry e = entries.computeIfAbsent(target, t -> {
+      fresh[0] = true;
+      return new Entry();
+    });
+    e.periodNanos = period.toNanos();
+    e.wantedAtNanos = System.nanoTime();
+    if (fresh[0]) {
+      check(target, e);
+    }
+    return Optional.ofNullable(e.latest);
+  }
+
+  @Override
+  public void retain(String namespace, String instance, Set<Target> wanted) {
+    entries.keySet().removeIf(t -> t.namespace().equals(namespace) && t.instance().equals(instance)
+        && !wanted.contains(t));
+  }
+
+  /** How many checks have run (for the benchmark's idle-probe count). */
+  public int checks() {
+    return checks.get();
+  }
+
+  /** How many targets are checked now. */
+  public int targets() {
+    return entries.size();
+  }
+
+  private void check(Target target, Entry e) {
+    if (entries.get(target) != e || !e.inFlight.compareAndSet(false, true)) {
+      return;
+    }
+    try {
+      probe.fetchAsync(target.namespace(), target.service(), probes)
+          .orTimeout(checkTimeout.toMillis(), TimeUnit.MILLISECONDS)
+          .handle((answer, error) -> answer != null ? answer : StatusShow.failed(StatusShow.Outcome.UNREACHABLE,
+              "no answer: " + (error.getCause() != null ? error.getCause() : error).getClass().getSimpleName()))
+          .thenAccept(answer -> answered(target, e, answer));
+    } catch (RuntimeException closed) {
+      e.inFlight.set(false); // the pool refused (closing) or the probe threw before answering
+    }
+  }
+
+  private void answered(Target target, Entry e, StatusShow answer) {
+    checks.incrementAndGet();
+    StatusShow previous = e.latest;
+    e.latest = answer;
+    e.inFlight.set(false);
+    if (!answer.equals(previous)) {
+      try {
+        changed.accept(target);
+      } catch (RuntimeException ex) {
+        LOG.warn("health change of {} not delivered", target, ex);
+      }
+    }
+    scheduleNext(target, e);
+  }
+
+  private void scheduleNext(Target target, Entry e) {
+    if (entries.get(target) != e) {
+      return; // retained away
+    }
+    if (System.nanoTime() - e.wantedAtNanos > e.periodNanos + FORGET_AFTER.toNanos()) {
+      entries.remove(target, e);
+      return;
+    }
+    try {
+      scheduler.schedule(() -> check(target, e), e.periodNanos, TimeUnit.NANOSECONDS);
+    } catch (RejectedExecutionException closed) {
+      // shutting down
+    }
+  }
+
+  @Override
+  public void close() {
+    scheduler.shutdownNow();
+    probes.shutdownNow();
+  }
+
+  private static ThreadFactory daemon(String name) {
+    AtomicInteger n = new AtomicInteger();
+    return r -> {
+      Thread t = new Thread(r, name + "-" + n.incrementAndGet());
+      t.setDaemon(true);
+      return t;
+    };
+  }
+}
