@@ -73,6 +73,8 @@ public class CkanInstanceReconciler implements Reconciler<CkanInstance>, AutoClo
             .withLabelSelector(Labels.MANAGED_SELECTOR)
             .withSecondaryToPrimaryMapper(CkanInstanceReconciler::allOwners)
             .build(), context);
+    jobs.addIndexers(Map.of(JOB_KEYS, CkanInstanceReconciler::jobKeys));
+    deployments.addIndexers(Map.of(BUILT_IMAGE, CkanInstanceReconciler::builtImageKeys));
     sources.put(Deployment.class, deployments);
     sources.put(Service.class, services);
     sources.put(ConfigMap.class, configMaps);
@@ -97,10 +99,50 @@ public class CkanInstanceReconciler implements Reconciler<CkanInstance>, AutoClo
         .map(o -> new ResourceID(o.getName(), object.getMetadata().getNamespace())).collect(Collectors.toSet());
   }
 
+  // ---- indexes: a reconcile looks its objects up, it never scans the namespace ----
+
+  /** Jobs by owner ("owner:ns/uid", every owner of a shared build) and by the image a build makes ("image:ns/fp"). */
+  static final String JOB_KEYS = "jobKeys";
+  /** Deployments by the built image they run ("image:ns/fp"; only images the operator built and pinned). */
+  static final String BUILT_IMAGE = "builtImage";
+
+  static String ownerKey(String namespace, String uid) {
+    return "owner:" + namespace + "/" + uid;
+  }
+
+  static String imageKey(String namespace, String imageFingerprint) {
+    return "image:" + namespace + "/" + imageFingerprint;
+  }
+
+  static List<String> jobKeys(Job job) {
+    List<String> keys = new java.util.ArrayList<>();
+    String ns = job.getMetadata().getNamespace();
+    if (job.getMetadata().getOwnerReferences() != null) {
+      job.getMetadata().getOwnerReferences().forEach(o -> keys.add(ownerKey(ns, o.getUid())));
+    }
+    Map<String, String> a = job.getMetadata().getAnnotations();
+    if (a != null && a.get(Labels.IMAGE_FINGERPRINT) != null) {
+      keys.add(imageKey(ns, a.get(Labels.IMAGE_FINGERPRINT)));
+    }
+    return keys;
+  }
+
+  static List<String> builtImageKeys(Deployment deployment) {
+    Map<String, String> a = deployment.getMetadata().getAnnotations();
+    if (a == null || a.get(Labels.IMAGE_FINGERPRINT) == null || !"build".equals(a.get(Labels.IMAGE_SOURCE))) {
+      return List.of();
+    }
+    return List.of(imageKey(deployment.getMetadata().getNamespace(), a.get(Labels.IMAGE_FINGERPRINT)));
+  }
+
   @SuppressWarnings("unchecked")
-  private <R extends HasMetadata> List<R> inNamespace(Class<R> type, String namespace) {
-    InformerEventSource<R, CkanInstance> source = (InformerEventSource<R, CkanInstance>) sources.get(type);
-    return source.list(namespace, r -> true).toList();
+  private InformerEventSource<Job, CkanInstance> jobSource() {
+    return (InformerEventSource<Job, CkanInstance>) sources.get(Job.class);
+  }
+
+  @SuppressWarnings("unchecked")
+  private InformerEventSource<Deployment, CkanInstance> deploymentSource() {
+    return (InformerEventSource<Deployment, CkanInstance>) sources.get(Deployment.class);
   }
 
   @Override
@@ -155,13 +197,19 @@ public class CkanInstanceReconciler implements Reconciler<CkanInstance>, AutoClo
       }
 
       @Override
-      public List<Job> jobs() {
-        return inNamespace(Job.class, namespace);
+      public List<Job> jobs(String wantedImage) {
+        java.util.LinkedHashMap<String, Job> found = new java.util.LinkedHashMap<>();
+        jobSource().byIndex(JOB_KEYS, ownerKey(namespace, uid)).forEach(j -> found.put(j.getMetadata().getName(), j));
+        if (wantedImage != null) {
+          jobSource().byIndex(JOB_KEYS, imageKey(namespace, wantedImage))
+              .forEach(j -> found.put(j.getMetadata().getName(), j));
+        }
+        return List.copyOf(found.values());
       }
 
       @Override
-      public List<Deployment> namespaceDeployments() {
-        return inNamespace(Deployment.class, namespace);
+      public List<Deployment> deploymentsWithImage(String imageFingerprint) {
+        return deploymentSource().byIndex(BUILT_IMAGE, imageKey(namespace, imageFingerprint));
       }
 
       @Override

@@ -79,8 +79,10 @@ public final class ClusterObserver {
     return parsePositive(value);
   }
 
+  private static final java.util.regex.Pattern NUMBER = java.util.regex.Pattern.compile("[0-9]{1,9}");
+
   private static Optional<Integer> parsePositive(String value) {
-    if (value == null || !value.matches("[0-9]{1,9}")) {
+    if (value == null || !NUMBER.matcher(value).matches()) {
       return Optional.empty();
     }
     int n = Integer.parseInt(value);

@@ -19,11 +19,14 @@ public interface ClusterView {
 
   List<ConfigMap> configMaps();
 
-  /** Managed Jobs in the instance's namespace (builds are shared, migrations are the instance's). */
-  List<Job> jobs();
+  /**
+   * The instance's Jobs (its migrations, the builds it started or joined) and the build of {@code wantedImage} (an
+   * image fingerprint; null for none), which another instance of the namespace may have started: builds are shared.
+   */
+  List<Job> jobs(String wantedImage);
 
-  /** Managed Deployments in the namespace: built images any instance already runs (the image cache). */
-  List<Deployment> namespaceDeployments();
+  /** Managed Deployments of any instance in the namespace that run the image built for {@code imageFingerprint}. */
+  List<Deployment> deploymentsWithImage(String imageFingerprint);
 
   /** The object as the cluster holds it under the wanted object's name and kind, or null. */
   HasMetadata current(HasMetadata wanted);

@@ -75,12 +75,16 @@ public final class Reconciliation {
     Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
     String name = instance.getMetadata().getName();
     String uid = instance.getMetadata().getUid();
-    List<Job> migrationJobs = view.jobs().stream().filter(j -> Labels.MIGRATE.equals(label(j, Labels.COMPONENT))
+    CkanInstanceSpec spec = instance.getSpec();
+    ReleaseOutcome outcome = ReleaseFactory.from(spec, name);
+    // the image this spec needs built, if any: its build Job and the Deployments already running it are looked up
+    String wantedImage = outcome instanceof ReleaseOutcome.Ready r && r.release().build() != null
+        ? r.release().imageFingerprint() : null;
+    List<Job> jobs = view.jobs(wantedImage);
+    List<Job> migrationJobs = jobs.stream().filter(j -> Labels.MIGRATE.equals(label(j, Labels.COMPONENT))
         && name.equals(label(j, Labels.INSTANCE)) && Owner.owns(uid, j)).toList();
     ClusterObserver.Observed observed = ClusterObserver.observe(name, view.deployments(), view.services(),
         view.configMaps(), migrationJobs);
-    CkanInstanceSpec spec = instance.getSpec();
-    ReleaseOutcome outcome = ReleaseFactory.from(spec, name);
     StepApplier applier = new StepApplier(client, view.listener(), view.cache(), journal);
     Owner owner = Owner.of(instance);
     EventRecorder events = new EventRecorder(client);
@@ -101,16 +105,15 @@ public final class Reconciliation {
       }
     }
     String namespace = instance.getMetadata().getNamespace();
-    List<Job> jobs = view.jobs();
     java.util.function.Function<String, List<io.fabric8.kubernetes.api.model.Pod>> podsOfJob =
         job -> client.pods().inNamespace(namespace).withLabel("job-name", job).list().getItems();
     // pods are read only for results not on record yet: the wanted image's build, unrecorded migrations
-    String wantedImage = outcome instanceof ReleaseOutcome.Ready r && r.release().build() != null
-        ? r.release().imageFingerprint() : null;
+    String buildWanted = outcome instanceof ReleaseOutcome.Ready ? wantedImage : null;
     Map<String, ObservedBuild> builds = BuildObserver.builds(jobs.stream()
         .filter(j -> Labels.BUILD.equals(label(j, Labels.COMPONENT))).toList(), instance.getMetadata().getUid(),
-        wantedImage, podsOfJob);
-    Map<String, String> knownImages = BuildObserver.knownImages(view.namespaceDeployments());
+        buildWanted, podsOfJob);
+    Map<String, String> knownImages = wantedImage == null ? Map.of()
+        : BuildObserver.knownImages(view.deploymentsWithImage(wantedImage));
     Set<Integer> awaiting = observed.revisions().stream().filter(r -> r.hasConfigMap() && !r.hasDeployment()
         && !r.runtime().migrated() && !r.blocked()).map(ObservedRevision::number).collect(Collectors.toSet());
     Map<Integer, ObservedMigration> migrations = MigrationObserver.migrations(migrationJobs, name, awaiting,

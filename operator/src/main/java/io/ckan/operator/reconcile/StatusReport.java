@@ -110,7 +110,9 @@ public final class StatusReport {
 
   /** True when writing {@code next} would change what the API server holds. */
   public static boolean differs(CkanInstanceStatus current, CkanInstanceStatus next) {
-    return !Objects.equals(io.fabric8.kubernetes.client.utils.Serialization.asJson(current),
-        io.fabric8.kubernetes.client.utils.Serialization.asJson(next));
+    // compared as JSON trees (no text written): the model classes have no equals of their own
+    var json = io.fabric8.kubernetes.client.utils.Serialization.jsonMapper();
+    return !Objects.equals(current == null ? null : json.valueToTree(current),
+        next == null ? null : json.valueToTree(next));
   }
 }

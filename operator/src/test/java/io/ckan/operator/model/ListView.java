@@ -54,14 +54,24 @@ final class ListView implements ClusterView {
         .getItems());
   }
 
+  /** As the operator's index: owned by the instance, or building the wanted image. */
   @Override
-  public List<Job> jobs() {
+  public List<Job> jobs(String wantedImage) {
     return onModelClock(client.batch().v1().jobs().inNamespace(namespace).withLabel(Labels.MANAGED_BY, Labels.OPERATOR)
-        .list().getItems());
+        .list().getItems()).stream().filter(j -> Owner.owns(uid, j) || j.getMetadata().getOwnerReferences() != null
+            && j.getMetadata().getOwnerReferences().stream().anyMatch(o -> uid.equals(o.getUid()))
+            || wantedImage != null && j.getMetadata().getAnnotations() != null
+            && wantedImage.equals(j.getMetadata().getAnnotations().get(Labels.IMAGE_FINGERPRINT))).toList();
   }
 
   @Override
-  public List<Deployment> namespaceDeployments() {
+  public List<Deployment> deploymentsWithImage(String imageFingerprint) {
+    return namespaceDeployments().stream().filter(d -> d.getMetadata().getAnnotations() != null
+        && imageFingerprint.equals(d.getMetadata().getAnnotations().get(Labels.IMAGE_FINGERPRINT))
+        && "build".equals(d.getMetadata().getAnnotations().get(Labels.IMAGE_SOURCE))).toList();
+  }
+
+  private List<Deployment> namespaceDeployments() {
     if (deployments == null) {
       deployments = onModelClock(client.apps().deployments().inNamespace(namespace)
           .withLabel(Labels.MANAGED_BY, Labels.OPERATOR).list().getItems());
