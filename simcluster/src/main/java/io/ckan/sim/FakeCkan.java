@@ -69,6 +69,17 @@ public final class FakeCkan implements AutoCloseable {
     return requestCount("/" + namespace + "/" + service + "/api/3/action/status_show");
   }
 
+  /** Requests received for {@code status_show} of any Service. */
+  public long statusShowCount() {
+    long total = 0;
+    for (Map.Entry<String, LongAdder> e : counts.entrySet()) {
+      if (e.getKey().endsWith("/api/3/action/status_show")) {
+        total += e.getValue().sum();
+      }
+    }
+    return total;
+  }
+
   /** All counts by path, sorted. */
   public Map<String, Long> requestCounts() {
     Map<String, Long> copy = new TreeMap<>();

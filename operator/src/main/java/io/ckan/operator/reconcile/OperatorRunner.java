@@ -4,6 +4,7 @@ import io.ckan.operator.api.CkanInstance;
 import io.ckan.operator.health.StatusShowProbe;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.Operator;
+import io.javaoperatorsdk.operator.api.monitoring.Metrics;
 import io.javaoperatorsdk.operator.api.config.ControllerConfigurationOverrider;
 import java.time.Clock;
 import java.time.Duration;
@@ -26,8 +27,15 @@ public final class OperatorRunner implements AutoCloseable {
    */
   public static OperatorRunner start(KubernetesClient client, Set<String> namespaces, Clock clock,
       StatusShowProbe probe, Consumer<String> journal) {
+    return start(client, namespaces, clock, probe, journal, Metrics.NOOP);
+  }
+
+  /** As above, with JOSDK's metrics hook (reconcile timings, events) told about every reconcile. */
+  public static OperatorRunner start(KubernetesClient client, Set<String> namespaces, Clock clock,
+      StatusShowProbe probe, Consumer<String> journal, Metrics metrics) {
     Operator operator = new Operator(o -> o
         .withKubernetesClient(client)
+        .withMetrics(metrics)
         .withUseSSAToPatchPrimaryResource(false)
         .withSSABasedCreateUpdateMatchForDependentResources(false)
         .withCloseClientOnStop(false)
