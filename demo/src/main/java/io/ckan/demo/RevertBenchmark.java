@@ -22,12 +22,11 @@ import java.util.function.Predicate;
 
 /**
  * Measures automatic reverts in the simulated cluster: N times, a new revision goes live and then loses all its
- * replicas inside the bake window. For each revert it reports
- * <ul>
- *   <li>detect: from the simulated kubelet's status write (0 available) to the operator's RolledBack verdict write,</li>
- *   <li>verdict-to-flip: from that verdict write to the pointer Service write,</li>
- *   <li>failure-to-flip: the two together, and the operator's API writes in that span.</li>
- * </ul>
+ * replicas inside the bake window. For each revert it takes, from the operator client's own requests (a fabric8
+ * interceptor, not the operator's journal), the span from the simulated kubelet's decision to report 0 available
+ * replicas (logged just before its status write) to the operator's pointer Service PATCH, and the writes and reads
+ * the operator sent in it. Prints one summary line:
+ * {@code revert runs=N writes_to_flip=… reads_to_flip=… p50_ms=… p95_ms=… max_ms=…}.
  * Run: {@code java -cp demo/target/ckan-operator-demo.jar io.ckan.demo.RevertBenchmark [iterations]}
  */
 public final class RevertBenchmark {
@@ -43,8 +42,10 @@ public final class RevertBenchmark {
         .defaultJobBehaviour(io.ckan.sim.CkanJobs.succeed(Duration.ofSeconds(1)));
     ConcurrentLinkedQueue<Stamped> journal = new ConcurrentLinkedQueue<>();
     ConcurrentLinkedQueue<Stamped> events = new ConcurrentLinkedQueue<>();
-    List<double[]> samples = new ArrayList<>();
+    RequestTimeline requests = new RequestTimeline();
+    List<Double> latencies = new ArrayList<>();
     List<Integer> writes = new ArrayList<>();
+    List<Integer> reads = new ArrayList<>();
     try (SimulatedCluster cluster = SimulatedCluster.start(scenario)) {
       cluster.onEvent(line -> events.add(new Stamped(System.nanoTime(), line)));
       try (InputStream crd = RevertBenchmark.class.getClassLoader()
@@ -52,7 +53,8 @@ public final class RevertBenchmark {
         cluster.applyCrd(crd);
       }
       KubernetesClient client = cluster.client();
-      try (KubernetesClient operatorClient = new KubernetesClientBuilder().withConfig(cluster.clientConfig()).build();
+      try (KubernetesClient operatorClient = new KubernetesClientBuilder().withConfig(cluster.clientConfig())
+          .withHttpClientBuilderConsumer(b -> b.addOrReplaceInterceptor("timeline", requests)).build();
            OperatorRunner ignored = OperatorRunner.start(operatorClient, Set.of(), Clock.systemUTC(),
                new HttpStatusShowProbe(cluster::serviceUrl, Duration.ofSeconds(2)),
                line -> journal.add(new Stamped(System.nanoTime(), line)))) {
@@ -75,28 +77,29 @@ public final class RevertBenchmark {
               && journal.stream().anyMatch(l -> l.line().contains(flipped)),
               "revision " + n + " reverted");
           long fail = first(events, "portal-r" + n + " unhealthy").nanos();
-          long verdict = first(journal, "revision " + n + " verdict RolledBack").nanos();
-          long flip = first(journal, "pointer moved from revision " + n + " to revision 1").nanos();
-          samples.add(new double[] {(verdict - fail) / 1e6, (flip - verdict) / 1e6, (flip - fail) / 1e6});
-          writes.add((int) journal.stream().filter(s -> s.nanos() >= fail && s.nanos() <= flip).count());
+          List<RequestTimeline.Request> after = requests.since(fail);
+          int flip = -1;
+          for (int k = 0; k < after.size() && flip < 0; k++) {
+            if ("PATCH".equals(after.get(k).method()) && after.get(k).path().endsWith("/services/portal")) {
+              flip = k;
+            }
+          }
+          if (flip < 0) {
+            throw new IllegalStateException("no pointer write after revision " + n + " failed");
+          }
+          List<RequestTimeline.Request> toFlip = after.subList(0, flip + 1);
+          latencies.add((after.get(flip).nanos() - fail) / 1e6);
+          writes.add((int) toFlip.stream().filter(RequestTimeline.Request::isWrite).count());
+          reads.add((int) toFlip.stream().filter(r -> !r.isWrite()).count());
         }
       }
     }
-    System.out.printf("automatic reverts measured: %d (simulated cluster, time scale 0.05, 2 replicas)%n", iterations);
-    print("detect (failure -> verdict)", samples, 0);
-    print("verdict -> pointer flip", samples, 1);
-    print("failure -> pointer flip", samples, 2);
-    System.out.printf("operator API writes from failure to flip: min %d, max %d (the verdict, then the pointer)%n",
-        Collections.min(writes), Collections.max(writes));
-  }
-
-  private static void print(String what, List<double[]> samples, int column) {
-    List<Double> values = new ArrayList<>();
-    samples.forEach(s -> values.add(s[column]));
-    Collections.sort(values);
-    System.out.printf("%-30s median %7.1f ms   p95 %7.1f ms   max %7.1f ms%n", what,
-        values.get(values.size() / 2), values.get((int) Math.ceil(values.size() * 0.95) - 1),
-        values.get(values.size() - 1));
+    List<Double> sorted = new ArrayList<>(latencies);
+    Collections.sort(sorted);
+    System.out.printf("revert runs=%d writes_to_flip=%d..%d reads_to_flip=%d..%d p50_ms=%.1f p95_ms=%.1f max_ms=%.1f%n",
+        iterations, Collections.min(writes), Collections.max(writes), Collections.min(reads), Collections.max(reads),
+        sorted.get(sorted.size() / 2), sorted.get((int) Math.ceil(sorted.size() * 0.95) - 1),
+        sorted.get(sorted.size() - 1));
   }
 
   private static Stamped first(ConcurrentLinkedQueue<Stamped> lines, String fragment) {

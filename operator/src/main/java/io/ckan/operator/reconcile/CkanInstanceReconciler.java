@@ -9,7 +9,9 @@ import io.ckan.operator.contract.Labels;
 import io.ckan.operator.resources.Owner;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
@@ -75,11 +77,17 @@ public class CkanInstanceReconciler implements Reconciler<CkanInstance>, AutoClo
             .build(), context);
     jobs.addIndexers(Map.of(JOB_KEYS, CkanInstanceReconciler::jobKeys));
     deployments.addIndexers(Map.of(BUILT_IMAGE, CkanInstanceReconciler::builtImageKeys));
+    // the instance's Ingress and uploads volume: cached so a reconcile never reads them (the volume has no owner by
+    // default: its events reach no instance, the cache is what matters)
+    InformerEventSource<Ingress, CkanInstance> ingresses = informer(Ingress.class, context);
+    InformerEventSource<PersistentVolumeClaim, CkanInstance> volumes = informer(PersistentVolumeClaim.class, context);
+    sources.put(Ingress.class, ingresses);
+    sources.put(PersistentVolumeClaim.class, volumes);
     sources.put(Deployment.class, deployments);
     sources.put(Service.class, services);
     sources.put(ConfigMap.class, configMaps);
     sources.put(Job.class, jobs);
-    return List.of(deployments, services, configMaps, jobs, healthChanges);
+    return List.of(deployments, services, configMaps, jobs, ingresses, volumes, healthChanges);
   }
 
   private static <R extends HasMetadata> InformerEventSource<R, CkanInstance> informer(Class<R> type,

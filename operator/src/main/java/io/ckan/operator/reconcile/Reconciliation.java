@@ -95,15 +95,6 @@ public final class Reconciliation {
       applier.apply(step, owner, null, 0, now);
       EventRecorder.forStep(instance, step, now).ifPresent(events::emit);
     });
-    if (outcome instanceof ReleaseOutcome.Ready ready) {
-      String ns = instance.getMetadata().getNamespace();
-      GeneratedSecretsApplier.ensure(client, ns, name, spec, journal);
-      java.util.Optional<String> missing = SecretCheck.missing(ready.release().secretEnv(), ns,
-          secret -> client.secrets().inNamespace(ns).withName(secret).get());
-      if (missing.isPresent()) {
-        outcome = new ReleaseOutcome.Blocked(Reasons.MISSING_SECRET, missing.get());
-      }
-    }
     String namespace = instance.getMetadata().getNamespace();
     java.util.function.Function<String, List<io.fabric8.kubernetes.api.model.Pod>> podsOfJob =
         job -> client.pods().inNamespace(namespace).withLabel("job-name", job).list().getItems();
@@ -118,25 +109,42 @@ public final class Reconciliation {
         && !r.runtime().migrated() && !r.blocked()).map(ObservedRevision::number).collect(Collectors.toSet());
     Map<Integer, ObservedMigration> migrations = MigrationObserver.migrations(migrationJobs, name, awaiting,
         podsOfJob);
-    PlanInput in = input(instance, spec, outcome, observed, verify(instance, observed), builds, knownImages,
-        migrations, now);
+    Map<Integer, Verification.Result> health = verify(instance, observed);
+    PlanInput in = input(instance, spec, outcome, observed, health, builds, knownImages, migrations, now);
     Plan plan = Planner.plan(in);
 
-    Release release = outcome instanceof ReleaseOutcome.Ready ready ? ready.release() : null;
-    List<NameGuard.Wanted> wanted = new java.util.ArrayList<>(NameGuard.created(owner, plan.steps()));
-    // each instance object is looked up once (Ingress and PVC are not informed: a GET each): the guard and the
-    // applier below share what was read
+    // the instance's own objects (managed services, Ingress, uploads volume), each looked up once in the caches:
+    // the guard, the Secret gate and the applier below share what was found
     Map<String, HasMetadata> instanceObjects = new HashMap<>();
-    if (release != null) {
+    List<NameGuard.Wanted> missingInstanceObjects = new java.util.ArrayList<>();
+    if (outcome instanceof ReleaseOutcome.Ready) {
       for (HasMetadata object : InstanceObjectsApplier.desired(owner, spec)) {
         HasMetadata current = view.current(object);
         if (current != null) {
           instanceObjects.put(object.getKind() + "/" + object.getMetadata().getName(), current);
         }
         if (current == null || !NameGuard.mayWrite(owner, current)) {
-          wanted.add(new NameGuard.Wanted(object.getClass(), object.getMetadata().getName()));
+          missingInstanceObjects.add(new NameGuard.Wanted(object.getClass(), object.getMetadata().getName()));
         }
       }
+    }
+    // Secrets are read only when this pass starts or creates something that needs them (never on a settled
+    // instance, never before a revert): the generated ones are made if absent, the named ones must exist
+    if (outcome instanceof ReleaseOutcome.Ready ready && (needsSecrets(plan) || !missingInstanceObjects.isEmpty())) {
+      GeneratedSecretsApplier.ensure(client, namespace, name, spec, journal);
+      Optional<String> missing = SecretCheck.missing(ready.release().secretEnv(), namespace,
+          secret -> client.secrets().inNamespace(namespace).withName(secret).get());
+      if (missing.isPresent()) {
+        outcome = new ReleaseOutcome.Blocked(Reasons.MISSING_SECRET, missing.get());
+        in = input(instance, spec, outcome, observed, health, builds, knownImages, migrations, now);
+        plan = Planner.plan(in);
+      }
+    }
+
+    Release release = outcome instanceof ReleaseOutcome.Ready ready ? ready.release() : null;
+    List<NameGuard.Wanted> wanted = new java.util.ArrayList<>(NameGuard.created(owner, plan.steps()));
+    if (release != null) {
+      wanted.addAll(missingInstanceObjects);
     }
     Optional<String> conflict = NameGuard.conflict(client, owner, wanted);
     if (conflict.isPresent()) {
@@ -191,6 +199,13 @@ public final class Reconciliation {
     return new PlanInput(instance.getMetadata().getNamespace(), instance.getMetadata().getName(), outcome, replicas,
         rollout, paused, observed.revisions(), observed.pointer(), health, annotations.get(Labels.ROLLBACK_TO),
         annotations.get(Labels.RETRY), builds, knownImages, migrations, workerReplicas, now);
+  }
+
+  /** Steps that create or start something of a release: its pods will need the Secrets it names. */
+  static boolean needsSecrets(Plan plan) {
+    return plan.steps().stream().anyMatch(s -> s instanceof Step.CreateRevision || s instanceof Step.StartMigration
+        || s instanceof Step.StartBuild || s instanceof Step.BringUp
+        || s instanceof Step.Scale sc && sc.replicas() > 0 || s instanceof Step.ScaleWorkers w && w.replicas() > 0);
   }
 
   /** A Warning when the instance becomes Stalled (not on every reconcile while it stays so). */

@@ -59,8 +59,8 @@ class HelmChartTest {
       "", List.of("services", "configmaps"), List.of("get", "list", "watch", "create", "patch", "update", "delete"),
       "batch", List.of("jobs"), List.of("get", "list", "watch", "create", "patch", "delete"),
       "", List.of("secrets"), List.of("get", "create"),
-      "", List.of("persistentvolumeclaims"), List.of("get", "create"),
-      "networking.k8s.io", List.of("ingresses"), List.of("get", "create", "update"),
+      "", List.of("persistentvolumeclaims"), List.of("get", "list", "watch", "create"),
+      "networking.k8s.io", List.of("ingresses"), List.of("get", "list", "watch", "create", "update"),
       "", List.of("pods"), List.of("get", "list", "watch"),
       "", List.of("events"), List.of("create", "patch"),
       "events.k8s.io", List.of("events"), List.of("create", "patch"));
