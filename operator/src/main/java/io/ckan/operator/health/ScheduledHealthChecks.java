@@ -47,14 +47,22 @@ public final class ScheduledHealthChecks implements HealthSource, AutoCloseable 
   }
 
   private final Duration checkTimeout;
+  /** Checks on the wire at once (connections to CKAN), whatever the number of revisions: the rest wait their turn. */
+  private final java.util.concurrent.Semaphore onTheWire;
+  /** How soon a check that found no free slot tries again. */
+  static final Duration BUSY_RETRY = Duration.ofMillis(50);
 
-  /** @param parallelism how many blocking probes may run at once (an HTTP probe needs none) */
+  /**
+   * @param parallelism how many blocking probes may run at once (an HTTP probe needs none); eight times as many
+   *                    checks may be on the wire at once
+   */
   public ScheduledHealthChecks(StatusShowProbe probe, int parallelism, Consumer<Target> changed) {
     this(probe, parallelism, changed, CHECK_TIMEOUT);
   }
 
   ScheduledHealthChecks(StatusShowProbe probe, int parallelism, Consumer<Target> changed, Duration checkTimeout) {
     this.checkTimeout = checkTimeout;
+    this.onTheWire = new java.util.concurrent.Semaphore(parallelism * 8);
     this.probe = probe;
     this.changed = changed;
     this.scheduler = Executors.newSingleThreadScheduledExecutor(daemon("ckan-health-scheduler"));
@@ -96,13 +104,24 @@ public final class ScheduledHealthChecks implements HealthSource, AutoCloseable 
     if (entries.get(target) != e || !e.inFlight.compareAndSet(false, true)) {
       return;
     }
+    if (!onTheWire.tryAcquire()) {
+      e.inFlight.set(false);
+      try {
+        scheduler.schedule(() -> check(target, e), BUSY_RETRY.toMillis(), TimeUnit.MILLISECONDS);
+      } catch (RejectedExecutionException closed) {
+        // shutting down
+      }
+      return;
+    }
     try {
       probe.fetchAsync(target.namespace(), target.service(), probes)
           .orTimeout(checkTimeout.toMillis(), TimeUnit.MILLISECONDS)
           .handle((answer, error) -> answer != null ? answer : StatusShow.failed(StatusShow.Outcome.UNREACHABLE,
               "no answer: " + (error.getCause() != null ? error.getCause() : error).getClass().getSimpleName()))
+          .whenComplete((answer, error) -> onTheWire.release())
           .thenAccept(answer -> answered(target, e, answer));
     } catch (RuntimeException closed) {
+      onTheWire.release();
       e.inFlight.set(false); // the pool refused (closing) or the probe threw before answering
     }
   }
