@@ -33,14 +33,27 @@ import java.util.Map;
  *   reconcile_cpu_p99_ms=… writes_per_instance=… reads_per_instance=… idle_writes_per_min=…
  *   idle_probes_per_min=…</pre>
  * Run: {@code java -cp demo/target/ckan-operator-demo.jar io.ckan.demo.ScaleBenchmark [instances] [idle-seconds]}.
- * The operator JVM gets {@code -Xmx} from {@code CKAN_BENCH_HEAP} (default 384m: the chart's 75% of a 512 MiB limit)
- * and the chart's {@code javaToolOptions}, plus {@code CKAN_BENCH_JVM_OPTS}.
+ * The operator JVM gets the chart's {@code javaToolOptions} (read from helm/ckan-operator/values.yaml), then {@code
+ * -Xmx} from {@code CKAN_BENCH_HEAP} (default 384m: 75% of the chart's 512 MiB limit), then {@code CKAN_BENCH_JVM_OPTS}.
  */
 public final class ScaleBenchmark {
   private ScaleBenchmark() {}
 
-  /** The chart's {@code javaToolOptions} (helm/ckan-operator/values.yaml) minus what only a container needs. */
-  static final List<String> CHART_JVM_OPTIONS = List.of("-XX:+ExitOnOutOfMemoryError", "-XX:-UsePerfData");
+  static final Path CHART_VALUES = Path.of("helm/ckan-operator/values.yaml");
+
+  /**
+   * The chart's {@code javaToolOptions} as helm/ckan-operator/values.yaml has them (run from the repository), so the
+   * benchmark measures what the chart ships; {@code -Xmx} is appended after them and wins over a RAM percentage.
+   */
+  static List<String> chartJvmOptions() throws IOException {
+    for (String line : Files.readAllLines(CHART_VALUES)) {
+      if (line.startsWith("javaToolOptions:")) {
+        String value = line.substring("javaToolOptions:".length()).trim().replaceAll("^\"|\"$", "");
+        return List.of(value.split("\\s+"));
+      }
+    }
+    throw new IllegalStateException("no javaToolOptions in " + CHART_VALUES);
+  }
 
   public static void main(String[] args) throws Exception {
     System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
@@ -154,8 +167,8 @@ public final class ScaleBenchmark {
   private static Process startOperator(SimulatedCluster cluster) throws IOException {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.addAll(chartJvmOptions());
     command.add("-Xmx" + System.getenv().getOrDefault("CKAN_BENCH_HEAP", "384m"));
-    command.addAll(CHART_JVM_OPTIONS);
     String extra = System.getenv("CKAN_BENCH_JVM_OPTS");
     if (extra != null && !extra.isBlank()) {
       command.addAll(List.of(extra.trim().split("\\s+")));
