@@ -34,7 +34,8 @@ import java.util.Map;
  *   idle_probes_per_min=…</pre>
  * Run: {@code java -cp demo/target/ckan-operator-demo.jar io.ckan.demo.ScaleBenchmark [instances] [idle-seconds]}.
  * The operator JVM gets the chart's {@code javaToolOptions} (read from helm/ckan-operator/values.yaml), then {@code
- * -Xmx} from {@code CKAN_BENCH_HEAP} (default 384m: 75% of the chart's 512 MiB limit), then {@code CKAN_BENCH_JVM_OPTS}.
+ * -XX:MaxRAM} from {@code CKAN_BENCH_RAM} (default 512m, the chart's memory limit: the JVM sizes its heap and the rest
+ * as in that container), then {@code CKAN_BENCH_JVM_OPTS}.
  */
 public final class ScaleBenchmark {
   private ScaleBenchmark() {}
@@ -168,7 +169,9 @@ public final class ScaleBenchmark {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.addAll(chartJvmOptions());
-    command.add("-Xmx" + System.getenv().getOrDefault("CKAN_BENCH_HEAP", "384m"));
+    // the JVM sizes itself as in a container with the chart's 512 MiB limit: heap by MaxRAMPercentage (384 MiB),
+    // initial heap 1.6% of it, as a container would give it
+    command.add("-XX:MaxRAM=" + System.getenv().getOrDefault("CKAN_BENCH_RAM", "512m"));
     String extra = System.getenv("CKAN_BENCH_JVM_OPTS");
     if (extra != null && !extra.isBlank()) {
       command.addAll(List.of(extra.trim().split("\\s+")));

@@ -156,6 +156,10 @@ class HelmChartTest {
     assertNotNull(c.getResources().getLimits().get("memory"), "memory limit");
     assertEquals("", env(c, "CKAN_OPERATOR_NAMESPACES"), "empty = watch all namespaces");
     assertTrue(env(c, "JAVA_TOOL_OPTIONS").contains("MaxRAMPercentage"), "JAVA_TOOL_OPTIONS from values");
+    // the JVM choices ScaleBenchmark measured for a 512 MiB container (README "Measured: scale")
+    for (String flag : java.util.List.of("-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-XX:ReservedCodeCacheSize=32m")) {
+      assertTrue(env(c, "JAVA_TOOL_OPTIONS").contains(flag), flag);
+    }
   }
 
   @Test
