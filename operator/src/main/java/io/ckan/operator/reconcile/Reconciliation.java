@@ -88,9 +88,11 @@ public final class Reconciliation {
     StepApplier applier = new StepApplier(client, view.listener(), view.cache(), journal);
     Owner owner = Owner.of(instance);
     EventRecorder events = new EventRecorder(client);
+    // CKAN's health as the health source last heard it (no request to CKAN or the API server on this thread)
+    Map<Integer, Verification.Result> health = verify(instance, observed);
     // An automatic revert goes first, before anything is read from the API server: its one pointer write carries
     // the whole decision; Secrets, the instance's other objects, the verdict annotation and the Event follow.
-    Optional<Step.MovePointer> revert = revertFirst(instance, observed, spec, outcome, now);
+    Optional<Step.MovePointer> revert = revertFirst(instance, observed, spec, outcome, health, now);
     revert.ifPresent(step -> {
       applier.apply(step, owner, null, 0, now);
       EventRecorder.forStep(instance, step, now).ifPresent(events::emit);
@@ -109,7 +111,6 @@ public final class Reconciliation {
         && !r.runtime().migrated() && !r.blocked()).map(ObservedRevision::number).collect(Collectors.toSet());
     Map<Integer, ObservedMigration> migrations = MigrationObserver.migrations(migrationJobs, name, awaiting,
         podsOfJob);
-    Map<Integer, Verification.Result> health = verify(instance, observed);
     PlanInput in = input(instance, spec, outcome, observed, health, builds, knownImages, migrations, now);
     Plan plan = Planner.plan(in);
 
@@ -171,19 +172,20 @@ public final class Reconciliation {
 
   /**
    * The pointer write of an automatic revert, if the situation calls for one whatever the Secrets say: planned from
-   * the cached objects alone (no migrations, builds or pods read), and only when that plan's first step is the
-   * revert. The full plan below makes the same step (the same inputs decide it), which is then not written twice.
+   * the cached objects and the latest health answers alone (no migrations, builds or pods read), and only when that
+   * plan's first step is the revert. The full plan below makes the same step (the same inputs decide it), which is then not written twice.
    */
   private Optional<Step.MovePointer> revertFirst(CkanInstance instance, ClusterObserver.Observed observed,
-      CkanInstanceSpec spec, ReleaseOutcome outcome, Instant now) {
+      CkanInstanceSpec spec, ReleaseOutcome outcome, Map<Integer, Verification.Result> health, Instant now) {
     boolean mayRevert = observed.pointer().isPresent() && observed.revisions().stream()
         .anyMatch(r -> r.number() == observed.pointer().get().revision() && r.verdict() == null);
     if (!mayRevert) {
       return Optional.empty();
     }
-    Plan quick = Planner.plan(input(instance, spec, outcome, observed, Map.of(), Map.of(), Map.of(), Map.of(), now));
-    return quick.steps().stream().findFirst().filter(Step.MovePointer.class::isInstance).map(Step.MovePointer.class::cast)
-        .filter(m -> !m.history().isEmpty() && Reasons.AUTO_REVERT.equals(m.history().get(m.history().size() - 1).type));
+    Plan quick = Planner.plan(input(instance, spec, outcome, observed, health, Map.of(), Map.of(), Map.of(), now));
+    return quick.steps().stream().findFirst().filter(Step.MovePointer.class::isInstance)
+        .map(Step.MovePointer.class::cast).filter(m -> !m.history().isEmpty()
+            && Reasons.AUTO_REVERT.equals(m.history().get(m.history().size() - 1).type));
   }
 
   private static PlanInput input(CkanInstance instance, CkanInstanceSpec spec, ReleaseOutcome outcome,
