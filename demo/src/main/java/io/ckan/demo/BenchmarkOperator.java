@@ -39,6 +39,8 @@ public final class BenchmarkOperator {
 
   /** Requests by kind: GET of one object, LIST, WATCH, and each write method. */
   static final class Requests implements Interceptor {
+    static final Set<String> COLLECTIONS = Set.of("deployments", "services", "configmaps", "jobs", "secrets", "pods",
+        "events", "ckaninstances", "ingresses", "persistentvolumeclaims");
     final Map<String, LongAdder> counts = new ConcurrentHashMap<>();
 
     @Override
@@ -55,13 +57,9 @@ public final class BenchmarkOperator {
       if (query.contains("watch=true")) {
         return "watch";
       }
-      // a collection ends with the plural resource name: .../namespaces/ns/deployments or .../deployments
-      String[] parts = request.uri().getRawPath().split("/");
-      String last = parts[parts.length - 1];
-      String beforeLast = parts.length > 1 ? parts[parts.length - 2] : "";
-      boolean collection = parts.length > 1 && (beforeLast.equals("namespaces") ? false
-          : List.of("deployments", "services", "configmaps", "jobs", "secrets", "pods", "events", "ckaninstances",
-              "ingresses", "persistentvolumeclaims").contains(last));
+      // a collection ends with the plural resource name: .../namespaces/ns/deployments
+      String path = request.uri().getRawPath();
+      boolean collection = COLLECTIONS.contains(path.substring(path.lastIndexOf('/') + 1));
       return collection ? "list" : "get";
     }
   }

@@ -4,6 +4,7 @@ import io.ckan.operator.api.CkanInstance;
 import io.ckan.operator.health.HttpStatusShowProbe;
 import io.ckan.operator.reconcile.OperatorRunner;
 import io.ckan.sim.Behaviour;
+import io.ckan.sim.RequestLog;
 import io.ckan.sim.Scenario;
 import io.ckan.sim.SimulatedCluster;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -42,7 +43,7 @@ public final class RevertBenchmark {
         .defaultJobBehaviour(io.ckan.sim.CkanJobs.succeed(Duration.ofSeconds(1)));
     ConcurrentLinkedQueue<Stamped> journal = new ConcurrentLinkedQueue<>();
     ConcurrentLinkedQueue<Stamped> events = new ConcurrentLinkedQueue<>();
-    RequestTimeline requests = new RequestTimeline();
+    RequestLog requests = new RequestLog();
     List<Double> latencies = new ArrayList<>();
     List<Integer> writes = new ArrayList<>();
     List<Integer> reads = new ArrayList<>();
@@ -77,19 +78,14 @@ public final class RevertBenchmark {
               && journal.stream().anyMatch(l -> l.line().contains(flipped)),
               "revision " + n + " reverted");
           long fail = first(events, "portal-r" + n + " unhealthy").nanos();
-          List<RequestTimeline.Request> after = requests.since(fail);
-          int flip = -1;
-          for (int k = 0; k < after.size() && flip < 0; k++) {
-            if ("PATCH".equals(after.get(k).method()) && after.get(k).path().endsWith("/services/portal")) {
-              flip = k;
-            }
-          }
+          List<RequestLog.Request> after = requests.since(fail);
+          int flip = RequestLog.indexOf(after, "PATCH", "/services/portal");
           if (flip < 0) {
             throw new IllegalStateException("no pointer write after revision " + n + " failed");
           }
-          List<RequestTimeline.Request> toFlip = after.subList(0, flip + 1);
+          List<RequestLog.Request> toFlip = after.subList(0, flip + 1);
           latencies.add((after.get(flip).nanos() - fail) / 1e6);
-          writes.add((int) toFlip.stream().filter(RequestTimeline.Request::isWrite).count());
+          writes.add((int) toFlip.stream().filter(RequestLog.Request::isWrite).count());
           reads.add((int) toFlip.stream().filter(r -> !r.isWrite()).count());
         }
       }

@@ -37,7 +37,6 @@ public final class ScheduledHealthChecks implements HealthSource, AutoCloseable 
   private final ScheduledExecutorService scheduler;
   private final ExecutorService probes;
   private final ConcurrentMap<Target, Entry> entries = new ConcurrentHashMap<>();
-  private final AtomicInteger checks = new AtomicInteger();
 
   private static final class Entry {
     volatile StatusShow latest;
@@ -90,11 +89,6 @@ public final class ScheduledHealthChecks implements HealthSource, AutoCloseable 
         && !wanted.contains(t));
   }
 
-  /** How many checks have run (for the benchmark's idle-probe count). */
-  public int checks() {
-    return checks.get();
-  }
-
   /** How many targets are checked now. */
   public int targets() {
     return entries.size();
@@ -127,7 +121,6 @@ public final class ScheduledHealthChecks implements HealthSource, AutoCloseable 
   }
 
   private void answered(Target target, Entry e, StatusShow answer) {
-    checks.incrementAndGet();
     StatusShow previous = e.latest;
     e.latest = answer;
     e.inFlight.set(false);

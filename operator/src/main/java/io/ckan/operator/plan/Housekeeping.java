@@ -69,13 +69,17 @@ final class Housekeeping {
     }
   }
 
-  /** A verdict the pointer's history carries but the revision's object does not yet (a revert interrupted after its write). */
+  /**
+   * A verdict the pointer's history carries but the revision's object does not yet (a revert interrupted after its
+   * write).
+   */
   private static void recordInferredVerdicts(Planning p) {
+    // a verdict this plan writes or clears (a retry of the reverted revision) is not written again
+    Set<Integer> decided = p.steps().stream().map(s -> s instanceof Step.RecordVerdict v ? v.revision()
+        : s instanceof Step.ClearVerdict c ? c.revision() : null).filter(java.util.Objects::nonNull)
+        .collect(Collectors.toSet());
     for (ObservedRevision r : p.byNumber.values()) {
-      // a verdict this plan writes or clears (a retry of the reverted revision) is not written again
-      boolean decided = p.steps().stream().anyMatch(s -> s instanceof Step.RecordVerdict v
-          && v.revision() == r.number() || s instanceof Step.ClearVerdict c && c.revision() == r.number());
-      if (!r.verdictOnRecord() && !decided && !r.leftover()) {
+      if (!r.verdictOnRecord() && !decided.contains(r.number()) && !r.leftover()) {
         p.followUps.add(new Step.RecordVerdict(r.number(), r.verdict(), r.verdictReason(), Planning.anchor(r)));
       }
     }

@@ -232,10 +232,7 @@ public class CkanInstanceReconciler implements Reconciler<CkanInstance>, AutoClo
 
       @Override
       public StepApplier.Cache cache() {
-        return (kind, ns, name) -> {
-          InformerEventSource<? extends HasMetadata, CkanInstance> source = sources.get(kind);
-          return source == null ? null : source.get(new ResourceID(name, ns)).orElse(null);
-        };
+        return CkanInstanceReconciler.this::cached;
       }
     };
   }
@@ -247,11 +244,16 @@ public class CkanInstanceReconciler implements Reconciler<CkanInstance>, AutoClo
 
   /** The object as the informer cache holds it when its kind is informed, else read from the API server. */
   private HasMetadata cachedOrRead(HasMetadata wanted, io.fabric8.kubernetes.client.KubernetesClient client) {
-    InformerEventSource<? extends HasMetadata, CkanInstance> source = sources.get(wanted.getClass());
-    if (source == null) {
+    if (!sources.containsKey(wanted.getClass())) {
       return client.resource(wanted).get();
     }
-    return source.get(ResourceID.fromResource(wanted)).orElse(null);
+    return cached(wanted.getClass(), wanted.getMetadata().getNamespace(), wanted.getMetadata().getName());
+  }
+
+  /** The informer cache's copy, or null (also for a kind that is not informed). */
+  private HasMetadata cached(Class<? extends HasMetadata> kind, String namespace, String name) {
+    InformerEventSource<? extends HasMetadata, CkanInstance> source = sources.get(kind);
+    return source == null ? null : source.get(new ResourceID(name, namespace)).orElse(null);
   }
 
   @SuppressWarnings({"unchecked", "rawtypes"})

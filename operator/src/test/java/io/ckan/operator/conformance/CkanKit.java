@@ -1,5 +1,7 @@
 package io.ckan.operator.conformance;
 
+import io.ckan.sim.apiserver.LocalProcesses;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;
@@ -56,22 +58,7 @@ public final class CkanKit {
 
   /** Where {@link #find()} looks (for the skip message); null when switched off with {@code -Dckan.kit=none}. */
   public static Path expectedLocation() {
-    return configuredOr(PROPERTY, ENV, () -> repoRoot().resolve("../shared/ckan-real").normalize());
-  }
-
-  /**
-   * The directory named by system property {@code property}, else by environment variable {@code env}, else
-   * {@code fallback}; null when set to {@code none} (the tier switched off).
-   */
-  public static Path configuredOr(String property, String env, java.util.function.Supplier<Path> fallback) {
-    String configured = System.getProperty(property);
-    if (configured == null || configured.isBlank()) {
-      configured = System.getenv(env);
-    }
-    if (configured != null && !configured.isBlank()) {
-      return "none".equals(configured.trim()) ? null : Path.of(configured.trim()).toAbsolutePath().normalize();
-    }
-    return fallback.get();
+    return LocalProcesses.configuredDir(PROPERTY, ENV, () -> repoRoot().resolve("../shared/ckan-real").normalize());
   }
 
   /** The nearest directory at or above the working directory with an aggregator pom.xml (or the working dir). */
@@ -119,7 +106,7 @@ public final class CkanKit {
     if (venv != null) {
       return venv;
     }
-    Path dest = cacheRoot().resolve("ckan-kit-" + contentHash());
+    Path dest = LocalProcesses.cacheRoot().resolve("ckan-kit-" + contentHash());
     Path marker = dest.resolve(".installed");
     try {
       Files.createDirectories(dest.getParent());
@@ -184,13 +171,7 @@ public final class CkanKit {
     }
   }
 
-  /** {@code ${XDG_CACHE_HOME:-~/.cache}/ckan-operator}. */
-  public static Path cacheRoot() {
-    String xdg = System.getenv("XDG_CACHE_HOME");
-    Path base = xdg != null && !xdg.isBlank() ? Path.of(xdg)
-        : Path.of(System.getProperty("user.home"), ".cache");
-    return base.resolve("ckan-operator");
-  }
+
 
   private static void deleteTree(Path p) throws IOException {
     if (!Files.exists(p)) {

@@ -343,22 +343,16 @@ public final class LoopbackServices implements AutoCloseable {
     }
   }
 
+  /** Waits until it answers; one that never does is stopped (by PID) before the failure is thrown. */
   private static void awaitReady(String what, Process p, Path log, BooleanSupplier ready) {
-    long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
-    while (System.nanoTime() < deadline) {
-      if (ready.getAsBoolean()) {
-        return;
-      }
-      if (!p.isAlive()) {
-        throw new IllegalStateException(what + " exited with " + p.exitValue() + " before it accepted connections\n"
-            + Exec.tailOf(log, 20));
-      }
-      sleep(100);
+    try {
+      LocalProcesses.awaitReady(what, ready, p, log, START_TIMEOUT);
+    } catch (IllegalStateException e) {
+      Exec.stopTree(p.toHandle(), Duration.ofSeconds(5));
+      throw e;
     }
-    Exec.stopTree(p.toHandle(), Duration.ofSeconds(5));
-    throw new IllegalStateException(what + " did not accept connections within " + START_TIMEOUT.toSeconds() + " s\n"
-        + Exec.tailOf(log, 20));
   }
+
 
   /** {@link LocalProcesses#freePort()}: ports are handed out once per JVM, whichever fixture asks. */
   public static int freePort() {

@@ -12,6 +12,7 @@ import io.ckan.operator.api.RevisionStatus;
 import io.ckan.operator.contract.Labels;
 import io.ckan.sim.Behaviour;
 import io.ckan.sim.CkanBehaviour;
+import io.ckan.sim.RequestLog;
 import io.ckan.sim.Scenario;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import java.time.Duration;
@@ -181,13 +182,8 @@ class HealthGatedRolloutIntegrationTest extends IntegrationTest {
     h.watchUntil(T, this::invariants, x -> Integer.valueOf(1).equals(x.pointer("portal"))
         && revision(2) != null && "RolledBack".equals(revision(2).state));
     assertTrue(failedAt.get() != 0, "the simulated kubelet never reported revision 2 unhealthy");
-    List<RequestLog.Request> after = h.requests.since(failedAt.get()).stream().filter(r -> !r.isWatch()).toList();
-    int flip = -1;
-    for (int i = 0; i < after.size() && flip < 0; i++) {
-      if (after.get(i).method().equals("PATCH") && after.get(i).path().endsWith("/services/portal")) {
-        flip = i;
-      }
-    }
+    List<RequestLog.Request> after = h.requests.since(failedAt.get());
+    int flip = RequestLog.indexOf(after, "PATCH", "/services/portal");
     assertTrue(flip >= 0, "no pointer write after the failure: " + after);
     assertEquals(List.of(after.get(flip)), after.subList(0, flip + 1),
         "requests from the failure to the pointer flip (one write, no read expected)");

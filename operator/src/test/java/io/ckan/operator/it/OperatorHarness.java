@@ -11,6 +11,7 @@ import io.ckan.operator.health.StatusShowProbe;
 import io.ckan.operator.reconcile.OperatorRunner;
 import io.ckan.operator.contract.Labels;
 import io.ckan.sim.CkanJobs;
+import io.ckan.sim.RequestLog;
 import io.ckan.sim.Scenario;
 import io.ckan.sim.SimulatedCluster;
 import io.ckan.sim.SimulatedWorkloads;

@@ -58,9 +58,7 @@ final class ListView implements ClusterView {
   @Override
   public List<Job> jobs(String wantedImage) {
     return onModelClock(client.batch().v1().jobs().inNamespace(namespace).withLabel(Labels.MANAGED_BY, Labels.OPERATOR)
-        .list().getItems()).stream().filter(j -> Owner.owns(uid, j) || j.getMetadata().getOwnerReferences() != null
-            && j.getMetadata().getOwnerReferences().stream().anyMatch(o -> uid.equals(o.getUid()))
-            || wantedImage != null && j.getMetadata().getAnnotations() != null
+        .list().getItems()).stream().filter(j -> Owner.owns(uid, j) || wantedImage != null && j.getMetadata().getAnnotations() != null
             && wantedImage.equals(j.getMetadata().getAnnotations().get(Labels.IMAGE_FINGERPRINT))).toList();
   }
 

@@ -420,20 +420,9 @@ public final class ControlPlane implements AutoCloseable {
   }
 
   private static void awaitTrue(String what, BooleanSupplier ready, Process process, Path log) {
-    long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
-    while (System.nanoTime() < deadline) {
-      if (ready.getAsBoolean()) {
-        return;
-      }
-      if (!process.isAlive()) {
-        throw new IllegalStateException(what + ": the process exited with " + process.exitValue() + "\n"
-            + LocalProcesses.tailOf(log, 30));
-      }
-      LocalProcesses.sleep(100);
-    }
-    throw new IllegalStateException(what + " not ready within " + START_TIMEOUT.toSeconds() + " s\n"
-        + LocalProcesses.tailOf(log, 30));
+    LocalProcesses.awaitReady(what, ready, process, log, START_TIMEOUT);
   }
+
 
   /**
    * Closes the clients, then stops kube-controller-manager, kube-apiserver and etcd (SIGTERM, then SIGKILL), each by

@@ -64,23 +64,11 @@ public record KubeBinaries(Path dir, String version) {
 
   /** Where {@link #find()} looks; null when switched off with {@code none}. */
   public static Path expectedLocation() {
-    String configured = System.getProperty(PROPERTY);
-    if (configured == null || configured.isBlank()) {
-      configured = System.getenv(ENV);
-    }
-    if (configured != null && !configured.isBlank()) {
-      return "none".equals(configured.trim()) ? null : Path.of(configured.trim()).toAbsolutePath().normalize();
-    }
-    String scriptCache = System.getenv("CKAN_APISERVER_CACHE"); // where build-apiserver.sh was told to build
-    Path parent = scriptCache == null || scriptCache.isBlank() ? cacheRoot() : Path.of(scriptCache);
-    return parent.resolve("kube-" + pinnedVersion());
-  }
-
-  /** {@code ${XDG_CACHE_HOME:-~/.cache}/ckan-operator}, the build script's default cache. */
-  public static Path cacheRoot() {
-    String xdg = System.getenv("XDG_CACHE_HOME");
-    Path base = xdg != null && !xdg.isBlank() ? Path.of(xdg) : Path.of(System.getProperty("user.home"), ".cache");
-    return base.resolve("ckan-operator");
+    return LocalProcesses.configuredDir(PROPERTY, ENV, () -> {
+      String scriptCache = System.getenv("CKAN_APISERVER_CACHE"); // where build-apiserver.sh was told to build
+      Path parent = scriptCache == null || scriptCache.isBlank() ? LocalProcesses.cacheRoot() : Path.of(scriptCache);
+      return parent.resolve("kube-" + pinnedVersion());
+    });
   }
 
   /** The k8s.io/kubernetes version scripts/apiserver/go.mod pins, e.g. {@code v1.34.4}. */

@@ -14,15 +14,39 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 
 /**
- * What the local test servers (kube-apiserver, etcd, PostgreSQL, Redis, CKAN) have in common: loopback ports handed
- * out once per JVM, stopping a process tree by PID, and the tail of a log for error messages.
+ * What the local test servers (kube-apiserver, etcd, PostgreSQL, Redis, CKAN) have in common: where their binaries are
+ * found and cached, loopback ports handed out once per JVM, waiting until they are ready, stopping a process tree by
+ * PID, and the tail of a log for error messages.
  */
 public final class LocalProcesses {
   private static final Set<Integer> HANDED_OUT = new HashSet<>();
 
   private LocalProcesses() {}
+
+  /**
+   * The directory named by system property {@code property}, else by environment variable {@code env}, else
+   * {@code fallback}; null when set to {@code none} (the tier switched off).
+   */
+  public static Path configuredDir(String property, String env, java.util.function.Supplier<Path> fallback) {
+    String configured = System.getProperty(property);
+    if (configured == null || configured.isBlank()) {
+      configured = System.getenv(env);
+    }
+    if (configured != null && !configured.isBlank()) {
+      return "none".equals(configured.trim()) ? null : Path.of(configured.trim()).toAbsolutePath().normalize();
+    }
+    return fallback.get();
+  }
+
+  /** {@code ${XDG_CACHE_HOME:-~/.cache}/ckan-operator}: where built binaries and installed kits are kept. */
+  public static Path cacheRoot() {
+    String xdg = System.getenv("XDG_CACHE_HOME");
+    Path base = xdg != null && !xdg.isBlank() ? Path.of(xdg) : Path.of(System.getProperty("user.home"), ".cache");
+    return base.resolve("ckan-operator");
+  }
 
   /**
    * A TCP port on 127.0.0.1 that was free a moment ago and that this JVM has not handed out before (so that servers
@@ -83,6 +107,25 @@ public final class LocalProcesses {
         // a zombie we cannot reap (not our child) or a PID that is already gone
       }
     }
+  }
+
+  /**
+   * Waits until {@code ready} holds, checking every 100 ms; fails at once, with the log's last lines, when the process
+   * exits first, and after {@code timeout} (leaving the process to its owner) when it never gets ready.
+   */
+  public static void awaitReady(String what, BooleanSupplier ready, Process process, Path log, Duration timeout) {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (System.nanoTime() < deadline) {
+      if (ready.getAsBoolean()) {
+        return;
+      }
+      if (!process.isAlive()) {
+        throw new IllegalStateException(what + ": the process exited with " + process.exitValue()
+            + " before it was ready\n" + tailOf(log, 30));
+      }
+      sleep(100);
+    }
+    throw new IllegalStateException(what + " not ready within " + timeout.toSeconds() + " s\n" + tailOf(log, 30));
   }
 
   /** Starts {@code command} in {@code dir}, stdout and stderr appended to {@code log}. */

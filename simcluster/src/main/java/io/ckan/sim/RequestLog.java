@@ -1,4 +1,4 @@
-package io.ckan.operator.it;
+package io.ckan.sim;
 
 import io.fabric8.kubernetes.client.http.BasicBuilder;
 import io.fabric8.kubernetes.client.http.HttpRequest;
@@ -6,7 +6,11 @@ import io.fabric8.kubernetes.client.http.Interceptor;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
-/** Every request the operator's client sends (a fabric8 interceptor), stamped with {@link System#nanoTime()}. */
+/**
+ * Every request a fabric8 client sends (an interceptor: {@code builder.withHttpClientBuilderConsumer(b ->
+ * b.addOrReplaceInterceptor("log", log))}), stamped with {@link System#nanoTime()} when it is sent. Tests and
+ * benchmarks count an operator's requests with it, not the operator's own journal.
+ */
 public final class RequestLog implements Interceptor {
   /** One request: when it was sent, its method and path (with the query). */
   public record Request(long nanos, String method, String path) {
@@ -34,7 +38,18 @@ public final class RequestLog implements Interceptor {
         + (query == null ? "" : "?" + query)));
   }
 
+  /** Requests sent from {@code nanos} on, without the informers' watches (long-lived GETs that read nothing now). */
   public List<Request> since(long nanos) {
-    return requests.stream().filter(r -> r.nanos() >= nanos).toList();
+    return requests.stream().filter(r -> r.nanos() >= nanos && !r.isWatch()).toList();
+  }
+
+  /** The position of the first {@code method} request whose path ends with {@code pathEnd}, or -1. */
+  public static int indexOf(List<Request> requests, String method, String pathEnd) {
+    for (int i = 0; i < requests.size(); i++) {
+      if (requests.get(i).method().equals(method) && requests.get(i).path().endsWith(pathEnd)) {
+        return i;
+      }
+    }
+    return -1;
   }
 }
