@@ -192,6 +192,50 @@ class HealthGatedRolloutIntegrationTest extends IntegrationTest {
         "the verdict annotation follows the flip: " + next);
   }
 
+  /**
+   * The same for a revert that CKAN's own answer causes (status_show reports another release during the bake), with
+   * workers, whose scale-up back on the previous revision needs the Secrets: those are read after the flip, not before.
+   */
+  @Test
+  void aRevertForAWrongReleaseIsAlsoOneWriteBeforeAnyRead() {
+    Scenario scenario = fast();
+    java.util.concurrent.atomic.AtomicLong wrongAnswerAt = new java.util.concurrent.atomic.AtomicLong();
+    // the window opens when the operator's health check receives CKAN's wrong answer
+    h = new OperatorHarness(scenario, real -> new io.ckan.operator.health.StatusShowProbe() {
+      @Override
+      public io.ckan.operator.health.StatusShow fetch(String namespace, String service) {
+        return real.fetch(namespace, service);
+      }
+
+      @Override
+      public java.util.concurrent.CompletableFuture<io.ckan.operator.health.StatusShow> fetchAsync(String namespace,
+          String service, java.util.concurrent.Executor blocking) {
+        return real.fetchAsync(namespace, service, blocking).thenApply(answer -> {
+          if ("2.10.1".equals(answer.ckanVersion())) {
+            wrongAnswerAt.compareAndSet(0, System.nanoTime());
+          }
+          return answer;
+        });
+      }
+    });
+    CkanInstanceSpec spec = spec("2.11.4", 60);
+    spec.workers = new io.ckan.operator.api.WorkersSpec();
+    spec.workers.replicas = 1;
+    h.apply(OperatorHarness.instance("portal", spec));
+    h.awaitReady("portal", 1, T);
+    h.edit("portal", s -> s.version = "2.11.5");
+    h.watchUntil(T, this::invariants, x -> Integer.valueOf(2).equals(x.pointer("portal")));
+    scenario.ckanWhenRevision("portal", 2, CkanBehaviour.reportsVersion("2.10.1"));
+    h.watchUntil(T, this::invariants, x -> Integer.valueOf(1).equals(x.pointer("portal"))
+        && revision(2) != null && "RolledBack".equals(revision(2).state));
+    assertTrue(wrongAnswerAt.get() != 0, "the health check never heard the wrong release");
+    List<RequestLog.Request> after = h.requests.since(wrongAnswerAt.get());
+    int flip = RequestLog.indexOf(after, "PATCH", "/services/portal");
+    assertTrue(flip >= 0, "no pointer write after CKAN reported the wrong release: " + after);
+    assertEquals(List.of(after.get(flip)), after.subList(0, flip + 1),
+        "requests from the wrong answer to the pointer flip (one write, no read expected)");
+  }
+
   @Test
   void withAutoRevertOffTheRevisionKeepsServingAndTheStatusSaysSo() {
     Scenario scenario = fast();
