@@ -244,6 +244,34 @@ class CkanRuntimeIntegrationTest extends IntegrationTest {
         "never overwritten");
   }
 
+  /**
+   * A settled instance costs the API server nothing when it is reconciled again: everything it reads (its objects,
+   * the Ingress, the uploads volume) comes from the informer caches, and Secrets are read only by a pass that creates
+   * or starts something. Proven by a reconcile the test triggers (an annotation) and waits for.
+   */
+  @Test
+  void aSettledInstanceIsReconciledWithoutASingleRequest() {
+    h = new OperatorHarness(Scenario.create().timeScale(0.05));
+    secrets();
+    CkanInstanceSpec spec = spec("2.11.4");
+    spec.ingress = new IngressSpec();
+    spec.ingress.host = "data.example.org";
+    spec.storage = new StorageSpec();
+    spec.storage.size = "10Gi";
+    h.apply(OperatorHarness.instance("portal", spec));
+    h.awaitReady("portal", 1, T);
+    // settled: the operator has sent nothing for a second
+    org.awaitility.Awaitility.await("settled").atMost(T).pollInterval(Duration.ofMillis(200))
+        .until(() -> h.requests.since(System.nanoTime() - Duration.ofSeconds(1).toNanos()).isEmpty());
+
+    int before = h.reconciles.get();
+    long nudged = System.nanoTime();
+    h.annotate("portal", "test.ckan.io/nudge", "1");
+    org.awaitility.Awaitility.await("the nudged reconcile").atMost(T).until(() -> h.reconciles.get() > before);
+    assertEquals(List.of(), h.requests.since(nudged), "requests of a settled reconcile");
+    assertTrue(h.conditionIs("portal", "Ready", "True"));
+  }
+
   @Test
   void managedServicesIngressAndStorageAreCreatedForTheInstance() {
     h = new OperatorHarness(Scenario.create().timeScale(0.05));

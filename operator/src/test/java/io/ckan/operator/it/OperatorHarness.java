@@ -52,6 +52,8 @@ public final class OperatorHarness implements AutoCloseable {
   public final List<String> journal = new CopyOnWriteArrayList<>();
   /** Every request of the operator's client. */
   public final RequestLog requests = new RequestLog();
+  /** Reconciles the operator has finished (JOSDK's metrics hook), to know that one triggered has run. */
+  public final java.util.concurrent.atomic.AtomicInteger reconciles = new java.util.concurrent.atomic.AtomicInteger();
   private final Supplier<Config> operatorConfig;
   private final java.util.function.UnaryOperator<StatusShowProbe> probeWrapper;
   private KubernetesClient operatorClient;
@@ -107,7 +109,17 @@ public final class OperatorHarness implements AutoCloseable {
     operatorClient = new KubernetesClientBuilder().withConfig(operatorConfig.get())
         .withHttpClientBuilderConsumer(b -> b.addOrReplaceInterceptor("request-log", requests)).build();
     operator = OperatorRunner.start(operatorClient, Set.of(), Clock.systemUTC(),
-        probeWrapper.apply(new HttpStatusShowProbe(workloads::serviceUrl, Duration.ofSeconds(2))), this::journal);
+        probeWrapper.apply(new HttpStatusShowProbe(workloads::serviceUrl, Duration.ofSeconds(2))), this::journal,
+        new io.javaoperatorsdk.operator.api.monitoring.Metrics() {
+          @Override
+          public <T> T timeControllerExecution(ControllerExecution<T> execution) throws Exception {
+            try {
+              return execution.execute();
+            } finally {
+              reconciles.incrementAndGet();
+            }
+          }
+        });
   }
 
   private volatile Predicate<String> crashAfter;
