@@ -431,9 +431,23 @@ class RealCkanConformanceTest {
     return cli.log();
   }
 
+  /**
+   * status_show as the operator's health checks ask it (asynchronously), checked against the synchronous read of the
+   * same real CKAN: both ways must read it alike.
+   */
   StatusShow probe(int port) {
-    return new HttpStatusShowProbe((ns, svc) -> URI.create("http://127.0.0.1:" + port), Duration.ofSeconds(20))
-        .fetch("default", "portal-r1");
+    HttpStatusShowProbe http = new HttpStatusShowProbe((ns, svc) -> URI.create("http://127.0.0.1:" + port),
+        Duration.ofSeconds(20));
+    StatusShow async;
+    try {
+      async = http.fetchAsync("default", "portal-r1", Runnable::run).get(30, java.util.concurrent.TimeUnit.SECONDS);
+    } catch (Exception e) {
+      throw new AssertionError("the asynchronous status_show did not answer", e);
+    }
+    StatusShow sync = http.fetch("default", "portal-r1");
+    assertEquals(List.of(sync.outcome(), String.valueOf(sync.ckanVersion()), sync.plugins()),
+        List.of(async.outcome(), String.valueOf(async.ckanVersion()), async.plugins()), "async and sync read alike");
+    return async;
   }
 
   void awaitStatusShow(LocalContainer web, int port) throws Exception {
