@@ -224,8 +224,11 @@ public final class StepApplier {
         throw e;
       }
       HasMetadata existing = client.resource(object).get();
+      if (existing == null) {
+        throw e; // a conflict, but nothing of that name is there: not "already exists"; the next reconcile retries
+      }
       Owner owner = ownerOf(object);
-      if (existing != null && owner != null && !NameGuard.mayWrite(owner, existing)) {
+      if (owner != null && !NameGuard.mayWrite(owner, existing)) {
         throw new IllegalStateException(NameGuard.describe(owner, existing), e);
       }
       LOG.debug("{} {} already exists", object.getKind(), object.getMetadata().getName());

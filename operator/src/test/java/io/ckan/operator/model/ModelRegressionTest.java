@@ -32,6 +32,15 @@ class ModelRegressionTest {
     }
   }
 
+  /**
+   * Found by the property: the first reconcile's config snapshot create answered 409 while nothing of that name
+   * existed; it was taken for "already exists" and the migration Job started without its revision.
+   */
+  @Test
+  void aConflictOnCreateWithNothingThereIsNotAlreadyExists() {
+    run(new ApiFault(12, 409));
+  }
+
   @Test
   void aRevisionGoesLiveAndTheInstanceBecomesReady() {
     run(new Wait(10), new Wait(10), new Wait(10), new Wait(10), new Wait(10), new Apply(1), new Wait(30));
