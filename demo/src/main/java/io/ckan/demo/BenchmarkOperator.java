@@ -45,7 +45,20 @@ public final class BenchmarkOperator {
 
     @Override
     public void before(BasicBuilder builder, HttpRequest request, Interceptor.RequestTags tags) {
-      counts.computeIfAbsent(kind(request), k -> new LongAdder()).increment();
+      String kind = kind(request);
+      counts.computeIfAbsent(kind, k -> new LongAdder()).increment();
+      counts.computeIfAbsent(kind + "." + resource(request), k -> new LongAdder()).increment();
+    }
+
+    /** The resource (and subresource) a request is about: "deployments", "ckaninstances/status". */
+    static String resource(HttpRequest request) {
+      String[] parts = request.uri().getRawPath().split("/");
+      for (int i = parts.length - 1; i >= 0; i--) {
+        if (COLLECTIONS.contains(parts[i])) {
+          return parts[i] + (i + 2 < parts.length ? "/" + parts[i + 2] : "");
+        }
+      }
+      return "other";
     }
 
     static String kind(HttpRequest request) {

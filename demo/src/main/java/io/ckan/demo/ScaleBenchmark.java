@@ -116,6 +116,7 @@ public final class ScaleBenchmark {
             idleProbes * 60.0 / idleSeconds);
         System.out.println("  requests to Ready: " + without(toReady) + "; idle " + idleSeconds + " s: "
             + without(idle));
+        System.out.println("  by resource to Ready: " + byResource(toReady));
       } finally {
         if (!operator.waitFor(10, java.util.concurrent.TimeUnit.SECONDS)) {
           operator.destroyForcibly();
@@ -212,6 +213,16 @@ public final class ScaleBenchmark {
     for (String k : List.of("get", "list", "watch", "post", "put", "patch", "delete")) {
       requests.put(k, stats.getOrDefault(k, "0"));
     }
+    return requests.toString();
+  }
+
+  private static String byResource(Map<String, String> stats) {
+    Map<String, String> requests = new java.util.TreeMap<>();
+    stats.forEach((k, v) -> {
+      if (k.contains(".") && !k.startsWith("watch.")) {
+        requests.put(k, v);
+      }
+    });
     return requests.toString();
   }
 

@@ -163,6 +163,7 @@ public final class FakeCkan implements AutoCloseable {
   @Override
   public void close() {
     server.stop(0);
+    backend.close();
     executor.shutdownNow();
     try {
       executor.awaitTermination(2, TimeUnit.SECONDS);

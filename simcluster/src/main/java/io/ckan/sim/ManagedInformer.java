@@ -44,6 +44,11 @@ final class ManagedInformer<T extends HasMetadata> implements AutoCloseable {
 
   /** Starts the informer and waits for its first list. */
   void start() {
+    startAndWait(informer);
+  }
+
+  /** Starts an informer and waits (30 s at most) for its first list. */
+  static void startAndWait(SharedIndexInformer<?> informer) {
     try {
       informer.start().toCompletableFuture().get(30, TimeUnit.SECONDS);
     } catch (InterruptedException e) {

@@ -35,7 +35,7 @@ public final class SimulatedWorkloads implements AutoCloseable {
     this.loop = new ControllerLoop(clock);
     this.deployments = new DeploymentController(client, scenario, loop, events);
     this.jobs = new JobController(client, scenario, loop, events);
-    this.ckan = new FakeCkan(new CkanBackend(client), scenario);
+    this.ckan = new FakeCkan(CkanBackend.cached(client), scenario);
     this.onScenarioChange = deployments::resyncAll;
   }
 

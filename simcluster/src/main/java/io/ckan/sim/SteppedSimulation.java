@@ -33,7 +33,7 @@ public final class SteppedSimulation {
   SteppedSimulation(KubernetesClient client, Scenario scenario) {
     this.client = client;
     this.scenario = scenario;
-    this.backend = new CkanBackend(client);
+    this.backend = CkanBackend.reading(client);
   }
 
   /**

@@ -28,10 +28,12 @@ import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEven
 import io.javaoperatorsdk.operator.processing.event.source.inbound.SimpleInboundEventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.Mappers;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
 import java.util.function.Consumer;
@@ -73,6 +75,7 @@ public class CkanInstanceReconciler implements Reconciler<CkanInstance>, AutoClo
         InformerEventSourceConfiguration.from(Job.class, CkanInstance.class)
             .withName("job")
             .withLabelSelector(Labels.MANAGED_SELECTOR)
+            .withItemStore(new PrunedStore<>(Job.class))
             .withSecondaryToPrimaryMapper(CkanInstanceReconciler::allOwners)
             .build(), context);
     jobs.addIndexers(Map.of(JOB_KEYS, CkanInstanceReconciler::jobKeys));
@@ -95,6 +98,7 @@ public class CkanInstanceReconciler implements Reconciler<CkanInstance>, AutoClo
     return new InformerEventSource<>(InformerEventSourceConfiguration.from(type, CkanInstance.class)
         .withName(type.getSimpleName().toLowerCase())
         .withLabelSelector(Labels.MANAGED_SELECTOR)
+        .withItemStore(new PrunedStore<>(type))
         .withSecondaryToPrimaryMapper(Mappers.fromOwnerReferences(CkanInstance.class))
         .build(), context);
   }
@@ -156,17 +160,41 @@ public class CkanInstanceReconciler implements Reconciler<CkanInstance>, AutoClo
   @Override
   public UpdateControl<CkanInstance> reconcile(CkanInstance instance, Context<CkanInstance> context) {
     Reconciliation.Outcome outcome = reconciliation.run(instance, view(instance, context), context.getClient());
-    if (StatusReport.differs(instance.getStatus(), outcome.status())) {
+    String uid = instance.getMetadata().getUid();
+    Instant now = clock.instant();
+    StatusWrites.Decision decision = StatusWrites.decide(instance.getStatus(), outcome.status(),
+        outcome.wroteObjects(), statusWrittenAt.get(uid), now);
+    if (decision.write()) {
       // Status is replaced whole (PUT /status with optimistic locking), never diff-patched: a JSON patch computed
       // against a stale copy could duplicate list entries. The result is cached for the next reconcile.
       PrimaryUpdateAndCacheUtils.updateStatusAndCacheResource(instance, context, fresh -> {
         fresh.setStatus(outcome.status());
         return fresh;
       });
+      rememberStatusWrite(uid, now);
     }
     UpdateControl<CkanInstance> control = UpdateControl.noUpdate();
-    outcome.requeueAfter().ifPresent(control::rescheduleAfter);
+    Optional<Duration> again = earliest(outcome.requeueAfter(), decision.after());
+    again.ifPresent(control::rescheduleAfter);
     return control;
+  }
+
+  /** When this operator last wrote each instance's status (by uid); entries older than the interval are dropped. */
+  private final Map<String, Instant> statusWrittenAt = new java.util.concurrent.ConcurrentHashMap<>();
+
+  private void rememberStatusWrite(String uid, Instant now) {
+    statusWrittenAt.put(uid, now);
+    if (statusWrittenAt.size() > 64) {
+      Instant stale = now.minus(StatusWrites.PROGRESS_INTERVAL);
+      statusWrittenAt.values().removeIf(t -> t.isBefore(stale));
+    }
+  }
+
+  private static Optional<Duration> earliest(Optional<Duration> a, Optional<Duration> b) {
+    if (a.isEmpty()) {
+      return b;
+    }
+    return b.isEmpty() || a.get().compareTo(b.get()) <= 0 ? a : b;
   }
 
   /**

@@ -28,21 +28,26 @@ final class GeneratedSecretsApplier {
     return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
   }
 
+  /**
+   * @param secrets the Secrets as this pass reads them: the Secret check that follows asks the same reader, so each
+   *                Secret is read once, and sees the ones made here
+   */
   static void ensure(KubernetesClient client, String namespace, String instance, CkanInstanceSpec spec,
-      Consumer<String> journal) {
+      SecretReads secrets, Consumer<String> journal) {
     for (Secret secret : DesiredState.generatedSecrets(new Owner(instance, namespace, null), spec,
         GeneratedSecretsApplier::token)) {
       String name = secret.getMetadata().getName();
-      if (client.secrets().inNamespace(namespace).withName(name).get() != null) {
+      if (secrets.get(name) != null) {
         continue;
       }
       try {
-        client.secrets().inNamespace(namespace).resource(secret).create();
+        secrets.created(client.secrets().inNamespace(namespace).resource(secret).create());
         journal.accept(namespace + "/" + instance + ": generated Secret " + name);
       } catch (KubernetesClientException e) {
         if (e.getCode() != 409) {
           throw e; // 409: created meanwhile (another reconcile or a person); theirs is kept
         }
+        secrets.forget(name);
       }
     }
   }

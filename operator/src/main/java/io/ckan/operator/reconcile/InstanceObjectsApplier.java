@@ -34,6 +34,9 @@ final class InstanceObjectsApplier {
       UnaryOperator<HasMetadata> existing, Consumer<String> journal) {
     for (HasMetadata wanted : desired(owner, spec)) {
       HasMetadata current = existing.apply(wanted);
+      if (current != null && !NameGuard.mayWrite(owner, current)) {
+        throw new NameGuard.Conflict(NameGuard.describe(owner, current), null);
+      }
       if (current == null) {
         applier.create(wanted);
         journal.accept(owner.namespace() + "/" + owner.name() + ": created " + wanted.getKind() + " "

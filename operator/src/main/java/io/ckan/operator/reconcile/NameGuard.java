@@ -1,72 +1,30 @@
 package io.ckan.operator.reconcile;
 
-import io.ckan.operator.plan.Step;
 import io.ckan.operator.contract.Labels;
-import io.ckan.operator.resources.MigrationObjects;
-import io.ckan.operator.contract.Names;
 import io.ckan.operator.resources.Owner;
-import io.ckan.operator.resources.WorkerObjects;
-import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
-import io.fabric8.kubernetes.api.model.Service;
-import io.fabric8.kubernetes.api.model.apps.Deployment;
-import io.fabric8.kubernetes.api.model.batch.v1.Job;
-import io.fabric8.kubernetes.client.KubernetesClient;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.stream.Collectors;
 
 /**
- * Ownership before every write: the names a plan is about to create are looked up first, and a name held by an object
- * this instance does not own stops the whole plan before anything is written (Stalled, reason NameConflict).
- * Exceptions by design: a build Job and its Dockerfile are shared by every instance that needs that image, and the
- * uploads volume outlives the instance that made it.
+ * Ownership at every write: an object is created without looking first (the API server refuses a name that is taken,
+ * 409), and only then is the holder of a taken name read; one this instance may not write stops the pass where it
+ * stands ({@link Conflict}: Stalled, reason NameConflict). What the pass created before it is the instance's own
+ * (owned, collected with it); nothing serves it and nothing of the foreign object changes. Exceptions by design: a
+ * build Job and its Dockerfile are shared by every instance that needs that image, and the uploads volume outlives
+ * the instance that made it.
  */
 final class NameGuard {
   private NameGuard() {}
 
-  record Wanted(Class<? extends HasMetadata> kind, String name) {}
-
-  /** The objects the steps create, by kind and name. */
-  static List<Wanted> created(Owner owner, List<Step> steps) {
-    List<Wanted> wanted = new ArrayList<>();
-    String instance = owner.name();
-    for (Step step : steps) {
-      if (step instanceof Step.CreateRevision c) {
-        String name = Names.revision(instance, c.revision());
-        for (Step.ObjectKind kind : c.missing()) {
-          wanted.add(switch (kind) {
-            case CONFIG_MAP -> new Wanted(ConfigMap.class, name);
-            case SERVICE -> new Wanted(Service.class, name);
-            case DEPLOYMENT -> new Wanted(Deployment.class, name);
-            case WORKER -> new Wanted(Deployment.class, WorkerObjects.name(instance, c.revision()));
-          });
-        }
-      } else if (step instanceof Step.StartMigration m) {
-        wanted.add(new Wanted(Job.class, MigrationObjects.name(instance, m.revision())));
-      } else if (step instanceof Step.StartBuild b) {
-        wanted.add(new Wanted(Job.class, Names.build(b.imageFingerprint())));
-        wanted.add(new Wanted(ConfigMap.class, Names.build(b.imageFingerprint())));
-      } else if (step instanceof Step.MovePointer m && m.expectedVersion() == null) {
-        wanted.add(new Wanted(Service.class, Names.pointer(instance)));
-      }
+  /** A name this instance wants is held by an object it may not write; the message is for a person. */
+  static final class Conflict extends RuntimeException {
+    Conflict(String message, Throwable cause) {
+      super(message, cause);
     }
-    return wanted;
-  }
-
-  /** The first wanted name held by an object this instance may not write, described for a person. */
-  static Optional<String> conflict(KubernetesClient client, Owner owner, List<Wanted> wanted) {
-    for (Wanted w : wanted) {
-      HasMetadata existing = client.resources(w.kind()).inNamespace(owner.namespace()).withName(w.name()).get();
-      if (existing != null && !mayWrite(owner, existing)) {
-        return Optional.of(describe(owner, existing));
-      }
-    }
-    return Optional.empty();
   }
 
   static boolean mayWrite(Owner owner, HasMetadata existing) {
@@ -93,7 +51,7 @@ final class NameGuard {
     String holder = refs == null || refs.isEmpty() ? "no owner"
         : refs.stream().map(r -> r.getKind() + " " + r.getName()).collect(Collectors.joining(", "));
     return existing.getKind() + " " + existing.getMetadata().getName() + " already exists and is not owned by "
-        + "CkanInstance " + owner.name() + " (held by: " + holder + "); nothing was written. Rename the instance, or "
-        + "delete or rename that " + existing.getKind();
+        + "CkanInstance " + owner.name() + " (held by: " + holder + "); it was not changed and nothing moved to the "
+        + "revision that needs the name. Rename the instance, or delete or rename that " + existing.getKind();
   }
 }

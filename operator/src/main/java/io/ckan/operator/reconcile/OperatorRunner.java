@@ -42,6 +42,7 @@ public final class OperatorRunner implements AutoCloseable {
         .withConcurrentReconciliationThreads(4)
         .withReconciliationTerminationTimeout(Duration.ofSeconds(5)));
     Consumer<ControllerConfigurationOverrider<CkanInstance>> config = c -> {
+      c.withItemStore(new PrunedStore<>(CkanInstance.class));
       if (!namespaces.isEmpty()) {
         c.settingNamespaces(namespaces);
       }

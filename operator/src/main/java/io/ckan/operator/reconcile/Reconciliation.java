@@ -63,8 +63,11 @@ public final class Reconciliation {
     this.journal = journal;
   }
 
-  /** The status to write (whole) and when to reconcile again even without events. */
-  public record Outcome(CkanInstanceStatus status, Optional<Duration> requeueAfter) {}
+  /**
+   * The status to write (whole), when to reconcile again even without events, and whether this pass wrote objects
+   * (its status then describes writes the caches may not show yet: see {@link StatusWrites}).
+   */
+  public record Outcome(CkanInstanceStatus status, Optional<Duration> requeueAfter, boolean wroteObjects) {}
 
   private static String label(HasMetadata object, String key) {
     return object.getMetadata().getLabels() == null ? null : object.getMetadata().getLabels().get(key);
@@ -115,26 +118,24 @@ public final class Reconciliation {
     Plan plan = Planner.plan(in);
 
     // the instance's own objects (managed services, Ingress, uploads volume), each looked up once in the caches:
-    // the guard, the Secret gate and the applier below share what was found
+    // the Secret gate and the applier below share what was found
     Map<String, HasMetadata> instanceObjects = new HashMap<>();
-    List<NameGuard.Wanted> missingInstanceObjects = new java.util.ArrayList<>();
+    boolean instanceObjectsMissing = false;
     if (outcome instanceof ReleaseOutcome.Ready) {
       for (HasMetadata object : InstanceObjectsApplier.desired(owner, spec)) {
         HasMetadata current = view.current(object);
         if (current != null) {
           instanceObjects.put(object.getKind() + "/" + object.getMetadata().getName(), current);
         }
-        if (current == null || !NameGuard.mayWrite(owner, current)) {
-          missingInstanceObjects.add(new NameGuard.Wanted(object.getClass(), object.getMetadata().getName()));
-        }
+        instanceObjectsMissing |= current == null || !NameGuard.mayWrite(owner, current);
       }
     }
     // Secrets are read only when this pass starts or creates something that needs them (never on a settled
     // instance, never before a revert): the generated ones are made if absent, the named ones must exist
-    if (outcome instanceof ReleaseOutcome.Ready ready && (needsSecrets(plan) || !missingInstanceObjects.isEmpty())) {
-      GeneratedSecretsApplier.ensure(client, namespace, name, spec, journal);
-      Optional<String> missing = SecretCheck.missing(ready.release().secretEnv(), namespace,
-          secret -> client.secrets().inNamespace(namespace).withName(secret).get());
+    if (outcome instanceof ReleaseOutcome.Ready ready && (needsSecrets(plan) || instanceObjectsMissing)) {
+      SecretReads secrets = new SecretReads(client, namespace);
+      GeneratedSecretsApplier.ensure(client, namespace, name, spec, secrets, journal);
+      Optional<String> missing = SecretCheck.missing(ready.release().secretEnv(), namespace, secrets::get);
       if (missing.isPresent()) {
         outcome = new ReleaseOutcome.Blocked(Reasons.MISSING_SECRET, missing.get());
         in = input(instance, spec, outcome, observed, health, builds, knownImages, migrations, now);
@@ -143,31 +144,30 @@ public final class Reconciliation {
     }
 
     Release release = outcome instanceof ReleaseOutcome.Ready ready ? ready.release() : null;
-    List<NameGuard.Wanted> wanted = new java.util.ArrayList<>(NameGuard.created(owner, plan.steps()));
-    if (release != null) {
-      wanted.addAll(missingInstanceObjects);
-    }
-    Optional<String> conflict = NameGuard.conflict(client, owner, wanted);
-    if (conflict.isPresent()) {
-      plan = plan.stalledInstead(Reasons.NAME_CONFLICT, conflict.get());
-      release = null;
-    }
-    if (release != null) {
-      InstanceObjectsApplier.ensure(client, applier, owner, spec,
-          object -> instanceObjects.get(object.getKind() + "/" + object.getMetadata().getName()), journal);
-    }
-    for (Step step : plan.steps()) {
-      if (revert.isPresent() && step instanceof Step.MovePointer m && m.to() == revert.get().to()) {
-        continue; // written first, above
+    boolean wrote = revert.isPresent();
+    try {
+      if (release != null) {
+        InstanceObjectsApplier.ensure(client, applier, owner, spec,
+            object -> instanceObjects.get(object.getKind() + "/" + object.getMetadata().getName()), journal);
       }
-      applier.apply(step, owner, release, in.rollout().progressDeadlineSecondsOrDefault(), now);
-      EventRecorder.forStep(instance, step, now).ifPresent(events::emit);
+      for (Step step : plan.steps()) {
+        if (revert.isPresent() && step instanceof Step.MovePointer m && m.to() == revert.get().to()) {
+          continue; // written first, above
+        }
+        applier.apply(step, owner, release, in.rollout().progressDeadlineSecondsOrDefault(), now);
+        wrote = true;
+        EventRecorder.forStep(instance, step, now).ifPresent(events::emit);
+      }
+    } catch (NameGuard.Conflict conflict) {
+      // the pass stops where it stands; this report is the decision (written at once), not a pass to wait for
+      plan = plan.stalledInstead(Reasons.NAME_CONFLICT, conflict.getMessage());
+      wrote = false;
     }
 
     stalledEvent(instance, plan, now).ifPresent(events::emit);
     CkanInstanceStatus status = StatusReport.build(instance.getMetadata().getGeneration() == null ? 0
         : instance.getMetadata().getGeneration(), observed, plan, instance.getStatus(), now);
-    return new Outcome(status, plan.requeueAfter());
+    return new Outcome(status, plan.requeueAfter(), wrote);
   }
 
   /**

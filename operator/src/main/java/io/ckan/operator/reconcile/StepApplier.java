@@ -213,8 +213,8 @@ public final class StepApplier {
 
   /**
    * Creates the object, tolerating "already exists" when the existing one is ours (a previous run died after the
-   * write), and tells the caches. One that is not ours stops the reconcile (the plan's {@link NameGuard} check
-   * normally finds it before anything is written; this catches one created in between).
+   * write), and tells the caches. One that is not ours stops the pass ({@link NameGuard.Conflict}). Nothing is read
+   * before the write: the holder of a name is read only when the API server says the name is taken.
    */
   void create(HasMetadata object) {
     try {
@@ -229,7 +229,7 @@ public final class StepApplier {
       }
       Owner owner = ownerOf(object);
       if (owner != null && !NameGuard.mayWrite(owner, existing)) {
-        throw new IllegalStateException(NameGuard.describe(owner, existing), e);
+        throw new NameGuard.Conflict(NameGuard.describe(owner, existing), e);
       }
       LOG.debug("{} {} already exists", object.getKind(), object.getMetadata().getName());
     }
