@@ -63,8 +63,11 @@ public final class Reconciliation {
     this.journal = journal;
   }
 
-  /** The status to write (whole) and when to reconcile again even without events. */
-  public record Outcome(CkanInstanceStatus status, Optional<Duration> requeueAfter) {}
+  /**
+   * The status to write (whole), when to reconcile again even without events, and the steps this pass wrote, in
+   * order (what the operator's domain metrics count).
+   */
+  public record Outcome(CkanInstanceStatus status, Optional<Duration> requeueAfter, List<Step> applied) {}
 
   private static String label(HasMetadata object, String key) {
     return object.getMetadata().getLabels() == null ? null : object.getMetadata().getLabels().get(key);
@@ -93,8 +96,10 @@ public final class Reconciliation {
     // An automatic revert goes first, before anything is read from the API server: its one pointer write carries
     // the whole decision; Secrets, the instance's other objects, the verdict annotation and the Event follow.
     Optional<Step.MovePointer> revert = revertFirst(instance, observed, spec, outcome, health, now);
+    List<Step> applied = new java.util.ArrayList<>();
     revert.ifPresent(step -> {
       applier.apply(step, owner, null, 0, now);
+      applied.add(step);
       EventRecorder.forStep(instance, step, now).ifPresent(events::emit);
     });
     String namespace = instance.getMetadata().getNamespace();
@@ -161,13 +166,14 @@ public final class Reconciliation {
         continue; // written first, above
       }
       applier.apply(step, owner, release, in.rollout().progressDeadlineSecondsOrDefault(), now);
+      applied.add(step);
       EventRecorder.forStep(instance, step, now).ifPresent(events::emit);
     }
 
     stalledEvent(instance, plan, now).ifPresent(events::emit);
     CkanInstanceStatus status = StatusReport.build(instance.getMetadata().getGeneration() == null ? 0
         : instance.getMetadata().getGeneration(), observed, plan, instance.getStatus(), now);
-    return new Outcome(status, plan.requeueAfter());
+    return new Outcome(status, plan.requeueAfter(), List.copyOf(applied));
   }
 
   /**
