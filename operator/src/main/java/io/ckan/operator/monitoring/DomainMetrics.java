@@ -24,7 +24,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.function.BooleanSupplier;
 
 /**
@@ -179,7 +178,7 @@ public final class DomainMetrics {
       instances.register(List.of(), true);
       return;
     }
-    Map<Tags, Integer> counts = new TreeMap<>();
+    Map<Tags, Integer> counts = new java.util.LinkedHashMap<>();
     for (String condition : CONDITIONS) {
       for (String status : List.of("True", "False", "Unknown")) {
         counts.put(Tags.of("condition", condition, "status", status), 0);
