@@ -46,8 +46,8 @@ public final class DomainMetrics {
   private static final String BUILD = "Release image builds, from the build Job's start to its end";
   private static final String MIGRATION = "Schema migrations, from the migration Job's start to its end";
   private static final String VERIFICATION = "From a revision's bring-up to its verdict";
-  private static final String TO_REVERT = "From the event that showed a failure to the end of the reconcile that "
-      + "moved the pointer back";
+  private static final String TO_REVERT = "From the event that showed a failure to the pointer write that moved "
+      + "the pointer back";
   static final List<String> CONDITIONS = List.of("Ready", "Reconciling", "Stalled", "Available", "RolledBack");
 
   /** Cached objects the durations are read from (build and migration Jobs, revision Deployments and ConfigMaps). */
@@ -93,8 +93,11 @@ public final class DomainMetrics {
     timer("ckan.failure.to.revert", TO_REVERT);
   }
 
-  /** Counts what one reconcile of {@code instance} wrote; {@code sinceTrigger}: since the event that started it. */
-  public void reconciled(CkanInstance instance, List<Step> applied, Instant now, Duration sinceTrigger,
+  /**
+   * Counts what one reconcile of {@code instance} wrote; {@code toPointerWrite}: from the first event that reconcile
+   * took to its pointer write.
+   */
+  public void reconciled(CkanInstance instance, List<Step> applied, Instant now, Duration toPointerWrite,
       Objects cluster) {
     String namespace = instance.getMetadata().getNamespace();
     String name = instance.getMetadata().getName();
@@ -110,7 +113,7 @@ public final class DomainMetrics {
       } else if (step instanceof Step.RecordVerdict v && v.verdict() == Verdict.FAILED) {
         failed(instance, v, rollbackAnswered, now, cluster);
       } else if (step instanceof Step.MovePointer m) {
-        moved(namespace, name, m, now, sinceTrigger, cluster);
+        moved(namespace, name, m, now, toPointerWrite, cluster);
       } else if (step instanceof Step.RecordRollbackHandled r) {
         String outcome = r.rejection() != null ? "Rejected"
             : applied.stream().anyMatch(s -> s instanceof Step.RecordVerdict v && v.verdict() == Verdict.FAILED)
@@ -156,13 +159,13 @@ public final class DomainMetrics {
     }
   }
 
-  private void moved(String namespace, String name, Step.MovePointer m, Instant now, Duration sinceTrigger,
+  private void moved(String namespace, String name, Step.MovePointer m, Instant now, Duration toPointerWrite,
       Objects cluster) {
     HistoryEntry entry = m.history().get(m.history().size() - 1);
     if (Reasons.AUTO_REVERT.equals(entry.type)) {
       counter("ckan.reverts", REVERTS, "reason",
           revertReason(entry.reason)).increment();
-      timer("ckan.failure.to.revert", TO_REVERT).record(sinceTrigger);
+      timer("ckan.failure.to.revert", TO_REVERT).record(toPointerWrite);
     } else if (Reasons.ROLLBACK.equals(entry.type)) {
       counter("ckan.rollbacks", ROLLBACKS, "outcome", "Done").increment();
     } else if (Reasons.DEPLOY.equals(entry.type)) {

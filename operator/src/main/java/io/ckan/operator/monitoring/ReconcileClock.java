@@ -46,6 +46,7 @@ public final class ReconcileClock implements Metrics {
     // every event received so far is seen by this reconcile; a later one waits for the next
     Long pending = pendingSince.remove(id);
     triggeredAt.put(id, pending == null ? now : pending);
+    pointerWritten.remove(id);
   }
 
   @Override
@@ -62,6 +63,7 @@ public final class ReconcileClock implements Metrics {
   public void cleanupDoneFor(ResourceID resourceID, Map<String, Object> metadata) {
     pendingSince.remove(resourceID);
     triggeredAt.remove(resourceID);
+    pointerWritten.remove(resourceID);
     running.remove(resourceID);
   }
 
@@ -70,10 +72,23 @@ public final class ReconcileClock implements Metrics {
     // nothing: reconciliationExecutionStarted marks the start on the reconciling thread
   }
 
-  /** How long ago the first event the current reconcile of {@code id} took arrived (zero when unknown). */
-  public Duration sinceTrigger(ResourceID id) {
+  /** Per instance: when its reconcile running now last wrote the pointer Service. */
+  private final Map<ResourceID, Long> pointerWritten = new ConcurrentHashMap<>();
+
+  /** The reconcile running now for {@code id} has just written its pointer Service. */
+  public void pointerWritten(ResourceID id) {
+    pointerWritten.put(id, nanos.getAsLong());
+  }
+
+  /**
+   * From the first event the current reconcile of {@code id} took to its last pointer write (to now when it wrote
+   * none; zero when unknown).
+   */
+  public Duration triggerToPointerWrite(ResourceID id) {
     Long at = triggeredAt.get(id);
-    return at == null ? Duration.ZERO : Duration.ofNanos(nanos.getAsLong() - at);
+    Long written = pointerWritten.get(id);
+    long end = written == null ? nanos.getAsLong() : written;
+    return at == null ? Duration.ZERO : Duration.ofNanos(Math.max(0, end - at));
   }
 
   /** How long the longest-running reconcile has been running, if one runs now. */

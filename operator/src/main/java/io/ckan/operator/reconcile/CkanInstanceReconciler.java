@@ -57,6 +57,10 @@ public class CkanInstanceReconciler implements Reconciler<CkanInstance>, AutoClo
   public interface Listener {
     Listener NONE = (instance, outcome, now, cluster) -> { };
 
+    /** The instance's pointer Service was just written (the reconcile goes on). */
+    default void pointerWritten(CkanInstance instance) {
+    }
+
     void reconciled(CkanInstance instance, Reconciliation.Outcome outcome, Instant now,
         io.ckan.operator.monitoring.DomainMetrics.Objects cluster);
   }
@@ -256,7 +260,21 @@ public class CkanInstanceReconciler implements Reconciler<CkanInstance>, AutoClo
 
       @Override
       public StepApplier.WriteListener listener() {
-        return cacheFiller();
+        StepApplier.WriteListener filler = cacheFiller();
+        return new StepApplier.WriteListener() {
+          @Override
+          public void created(HasMetadata object) {
+            filler.created(object);
+          }
+
+          @Override
+          public void updated(HasMetadata object) {
+            filler.updated(object);
+            if (object instanceof Service && instance.getMetadata().getName().equals(object.getMetadata().getName())) {
+              listener.pointerWritten(instance);
+            }
+          }
+        };
       }
 
       @Override

@@ -13,6 +13,7 @@ import io.javaoperatorsdk.operator.RuntimeInfo;
 import io.javaoperatorsdk.operator.api.config.ControllerConfigurationOverrider;
 import io.javaoperatorsdk.operator.api.monitoring.Metrics;
 import io.javaoperatorsdk.operator.monitoring.micrometer.MicrometerMetrics;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Clock;
@@ -155,9 +156,19 @@ public final class OperatorRunner implements AutoCloseable, ProbeServer.Source {
     };
     DomainMetrics counted = domain;
     CkanInstanceReconciler.Listener listener = counted == null ? CkanInstanceReconciler.Listener.NONE
-        : (instance, outcome, now, cluster) -> counted.reconciled(instance, outcome.applied(), now,
-            reconcileClock.sinceTrigger(io.javaoperatorsdk.operator.processing.event.ResourceID.fromResource(
-                instance)), cluster);
+        : new CkanInstanceReconciler.Listener() {
+          @Override
+          public void pointerWritten(CkanInstance instance) {
+            reconcileClock.pointerWritten(ResourceID.fromResource(instance));
+          }
+
+          @Override
+          public void reconciled(CkanInstance instance, Reconciliation.Outcome outcome, java.time.Instant now,
+              DomainMetrics.Objects cluster) {
+            counted.reconciled(instance, outcome.applied(), now,
+                reconcileClock.triggerToPointerWrite(ResourceID.fromResource(instance)), cluster);
+          }
+        };
     CkanInstanceReconciler reconciler = new CkanInstanceReconciler(clock, probe, journal, listener);
     operator.register(reconciler, config);
     operator.start();
