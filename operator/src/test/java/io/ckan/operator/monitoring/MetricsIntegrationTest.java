@@ -154,6 +154,25 @@ class MetricsIntegrationTest {
     assertEquals(3, reverted.get("ckan_verification_duration_seconds_count", "outcome", "Verified"));
     assertEquals(4, reverted.get("ckan_rollouts_started_total", "reason", "NewRevision"));
     assertEquals(0, reverted.get("ckan_rollbacks_total", "outcome", "Done"));
+    everyMetricTheDashboardQueriesIsScraped(reverted);
+  }
+
+  /** examples/grafana/ckan-operator.json is built on these names: each one it queries exists in the scrape. */
+  private static void everyMetricTheDashboardQueriesIsScraped(Scrape scrape) throws Exception {
+    var dashboard = new com.fasterxml.jackson.databind.ObjectMapper().readTree(
+        java.nio.file.Path.of("../examples/grafana/ckan-operator.json").toFile());
+    java.util.Set<String> queried = new java.util.TreeSet<>();
+    java.util.regex.Pattern metric = java.util.regex.Pattern.compile("\\b(ckan_[a-z_]+|operator_sdk_[a-z_]+)\\b");
+    dashboard.path("panels").forEach(p -> p.path("targets").forEach(t -> {
+      var m = metric.matcher(t.path("expr").asText());
+      while (m.find()) {
+        queried.add(m.group(1));
+      }
+    }));
+    assertTrue(queried.size() >= 12, "the dashboard queries " + queried);
+    java.util.Set<String> missing = new java.util.TreeSet<>(queried);
+    missing.removeAll(scrape.names());
+    assertEquals(java.util.Set.of(), missing, "metrics the dashboard queries but the operator does not export");
   }
 
   private String state(int revision) {
