@@ -51,12 +51,38 @@ public class CkanInstanceReconciler implements Reconciler<CkanInstance>, AutoClo
   /** A changed status_show answer reconciles its instance. */
   private final SimpleInboundEventSource<CkanInstance> healthChanges = new SimpleInboundEventSource<>("health");
   private final ScheduledHealthChecks health;
+  private final Listener listener;
+  /** The CkanInstances as the primary informer caches them (the metrics' state gauges read them). */
+  private volatile io.javaoperatorsdk.operator.processing.event.source.IndexerResourceCache<CkanInstance> primaries;
+
+  /** Told about every finished reconcile: what it wrote, with the cached objects to read durations from. */
+  public interface Listener {
+    Listener NONE = (instance, outcome, now, cluster) -> { };
+
+    /** The instance's pointer Service was just written (the reconcile goes on). */
+    default void pointerWritten(CkanInstance instance) {
+    }
+
+    void reconciled(CkanInstance instance, Reconciliation.Outcome outcome, Instant now,
+        io.ckan.operator.monitoring.DomainMetrics.Objects cluster);
+  }
 
   public CkanInstanceReconciler(Clock clock, StatusShowProbe probe, Consumer<String> journal) {
+    this(clock, probe, journal, Listener.NONE);
+  }
+
+  public CkanInstanceReconciler(Clock clock, StatusShowProbe probe, Consumer<String> journal, Listener listener) {
+    this.listener = listener;
     this.health = new ScheduledHealthChecks(probe, HEALTH_CHECK_PARALLELISM,
         target -> healthChanges.propagateEvent(new ResourceID(target.instance(), target.namespace())));
     this.reconciliation = new Reconciliation(clock, health, journal);
     this.clock = clock;
+  }
+
+  /** The instances as cached now (none before the informers started). */
+  public List<CkanInstance> cachedInstances() {
+    var cache = primaries;
+    return cache == null ? List.of() : cache.list().toList();
   }
 
   /** Stops the health checks' threads. */
@@ -67,6 +93,7 @@ public class CkanInstanceReconciler implements Reconciler<CkanInstance>, AutoClo
 
   @Override
   public List<EventSource<?, CkanInstance>> prepareEventSources(EventSourceContext<CkanInstance> context) {
+    primaries = context.getPrimaryCache();
     InformerEventSource<Deployment, CkanInstance> deployments = informer(Deployment.class, context);
     InformerEventSource<Service, CkanInstance> services = informer(Service.class, context);
     InformerEventSource<ConfigMap, CkanInstance> configMaps = informer(ConfigMap.class, context);
@@ -173,6 +200,12 @@ public class CkanInstanceReconciler implements Reconciler<CkanInstance>, AutoClo
       });
       rememberStatusWrite(uid, now);
     }
+    listener.reconciled(instance, outcome, clock.instant(), new io.ckan.operator.monitoring.DomainMetrics.Objects() {
+      @Override
+      public <T extends HasMetadata> T cached(Class<T> kind, String namespace, String name) {
+        return kind.cast(CkanInstanceReconciler.this.cached(kind, namespace, name));
+      }
+    });
     UpdateControl<CkanInstance> control = UpdateControl.noUpdate();
     Optional<Duration> again = earliest(outcome.requeueAfter(), decision.after());
     again.ifPresent(control::rescheduleAfter);
@@ -255,7 +288,21 @@ public class CkanInstanceReconciler implements Reconciler<CkanInstance>, AutoClo
 
       @Override
       public StepApplier.WriteListener listener() {
-        return cacheFiller();
+        StepApplier.WriteListener filler = cacheFiller();
+        return new StepApplier.WriteListener() {
+          @Override
+          public void created(HasMetadata object) {
+            filler.created(object);
+          }
+
+          @Override
+          public void updated(HasMetadata object) {
+            filler.updated(object);
+            if (object instanceof Service && instance.getMetadata().getName().equals(object.getMetadata().getName())) {
+              listener.pointerWritten(instance);
+            }
+          }
+        };
       }
 
       @Override

@@ -64,10 +64,13 @@ public final class Reconciliation {
   }
 
   /**
-   * The status to write (whole), when to reconcile again even without events, and whether this pass wrote objects
-   * (its status then describes writes the caches may not show yet: see {@link StatusWrites}).
+   * The status to write (whole), when to reconcile again even without events, the steps this pass wrote, in order
+   * (what the operator's domain metrics count), and whether the report should wait for the next pass (this one
+   * wrote objects the caches may not show yet: see {@link StatusWrites}; not after a name conflict, which is the
+   * decision to report).
    */
-  public record Outcome(CkanInstanceStatus status, Optional<Duration> requeueAfter, boolean wroteObjects) {}
+  public record Outcome(CkanInstanceStatus status, Optional<Duration> requeueAfter, List<Step> applied,
+      boolean wroteObjects) {}
 
   private static String label(HasMetadata object, String key) {
     return object.getMetadata().getLabels() == null ? null : object.getMetadata().getLabels().get(key);
@@ -96,8 +99,10 @@ public final class Reconciliation {
     // An automatic revert goes first, before anything is read from the API server: its one pointer write carries
     // the whole decision; Secrets, the instance's other objects, the verdict annotation and the Event follow.
     Optional<Step.MovePointer> revert = revertFirst(instance, observed, spec, outcome, health, now);
+    List<Step> applied = new java.util.ArrayList<>();
     revert.ifPresent(step -> {
       applier.apply(step, owner, null, 0, now);
+      applied.add(step);
       EventRecorder.forStep(instance, step, now).ifPresent(events::emit);
     });
     String namespace = instance.getMetadata().getNamespace();
@@ -155,6 +160,7 @@ public final class Reconciliation {
           continue; // written first, above
         }
         applier.apply(step, owner, release, in.rollout().progressDeadlineSecondsOrDefault(), now);
+        applied.add(step);
         wrote = true;
         EventRecorder.forStep(instance, step, now).ifPresent(events::emit);
       }
@@ -167,7 +173,7 @@ public final class Reconciliation {
     stalledEvent(instance, plan, now).ifPresent(events::emit);
     CkanInstanceStatus status = StatusReport.build(instance.getMetadata().getGeneration() == null ? 0
         : instance.getMetadata().getGeneration(), observed, plan, instance.getStatus(), now);
-    return new Outcome(status, plan.requeueAfter(), wrote);
+    return new Outcome(status, plan.requeueAfter(), List.copyOf(applied), wrote);
   }
 
   /**

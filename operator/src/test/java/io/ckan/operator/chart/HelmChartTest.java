@@ -102,8 +102,8 @@ class HelmChartTest {
     assertTrue(c.getImage().matches("[^@]+@sha256:[0-9a-f]{64}"), c.getImage());
     assertFalse(c.getImage().contains(":v0.1.0"), "image.tag is for display only, never used to pull");
     assertEquals(List.of("run"), c.getArgs());
-    assertEquals(1, d.getSpec().getReplicas(), "one replica: leader election is not implemented");
-    assertEquals("Recreate", d.getSpec().getStrategy().getType(), "two operators must never run at once");
+    assertEquals(2, d.getSpec().getReplicas(), "two replicas with leader election by default");
+    assertEquals("RollingUpdate", d.getSpec().getStrategy().getType(), "only the Lease holder reconciles");
     assertEquals(RELEASE_NAMESPACE, d.getMetadata().getNamespace());
     Map<String, String> labels = d.getMetadata().getLabels();
     assertEquals("ckan-operator", labels.get("app.kubernetes.io/name"));
@@ -164,7 +164,7 @@ class HelmChartTest {
 
   @Test
   void clusterScopedRbacWhenNoWatchNamespaces() throws Exception {
-    List<JsonNode> docs = render();
+    List<JsonNode> docs = withoutLeaseRbac(render());
     assertTrue(ofKind(docs, "Role").isEmpty(), "no namespaced Roles when watching all namespaces");
     assertTrue(ofKind(docs, "RoleBinding").isEmpty());
     List<JsonNode> clusterRoles = ofKind(docs, "ClusterRole");
@@ -181,7 +181,7 @@ class HelmChartTest {
 
   @Test
   void namespacedRbacWhenWatchNamespacesSet() throws Exception {
-    List<JsonNode> docs = render("--set", "watchNamespaces={a,b}");
+    List<JsonNode> docs = withoutLeaseRbac(render("--set", "watchNamespaces={a,b}"));
     assertTrue(ofKind(docs, "ClusterRole").isEmpty(), "no cluster-wide rights when watchNamespaces is set");
     assertTrue(ofKind(docs, "ClusterRoleBinding").isEmpty());
 
@@ -227,6 +227,181 @@ class HelmChartTest {
     assertTrue(YAML.readTree(generated.toFile()).equals(YAML.readTree(chartCrd.toFile())),
         "helm/ckan-operator/crds/" + CRD_FILE + " differs from the generated " + generated
             + "; refresh it with `mvn -B -pl operator -am -Pupdate-crds -DskipTests process-classes`");
+  }
+
+  // ---------------------------------------------------------------------------------------------------------------
+  // HA, metrics, and every option on
+
+  private static final String ALL_ON = "ci/all-on-values.yaml";
+  private static final String LEASE_RBAC = "-leader-election";
+
+  @Test
+  void lintPassesWithEveryOptionOn() throws Exception {
+    HelmResult r = helm("lint", "--strict", chartDir().toString(), "-f", chartDir().resolve(ALL_ON).toString());
+    assertEquals(0, r.exitCode, () -> "helm lint failed:\n" + r.stdout + r.stderr);
+  }
+
+  @Test
+  void leaderElectionGetsALeaseRoleInTheReleaseNamespaceInBothModes() throws Exception {
+    for (List<JsonNode> docs : List.of(render(), render("--set", "watchNamespaces={a,b}"))) {
+      List<JsonNode> roles = ofKind(docs, "Role").stream().filter(HelmChartTest::isLeaseRbac).toList();
+      assertEquals(1, roles.size());
+      assertEquals(RELEASE_NAMESPACE, roles.get(0).path("metadata").path("namespace").asText());
+      List<PolicyRule> rules = new ArrayList<>();
+      roles.get(0).path("rules").forEach(n -> rules.add(SERIALIZATION.convertValue(n, PolicyRule.class)));
+      assertEquals(1, rules.size());
+      assertEquals(List.of("coordination.k8s.io"), rules.get(0).getApiGroups());
+      assertEquals(List.of("leases"), rules.get(0).getResources());
+      assertEquals(List.of("get", "create", "update"), rules.get(0).getVerbs());
+      RoleBinding b = SERIALIZATION.convertValue(ofKind(docs, "RoleBinding").stream().filter(HelmChartTest::isLeaseRbac)
+          .findFirst().orElseThrow(), RoleBinding.class);
+      assertEquals(roles.get(0).path("metadata").path("name").asText(), b.getRoleRef().getName());
+      assertBindsOperatorServiceAccount(docs, b.getSubjects());
+    }
+    List<JsonNode> single = render("--set", "leaderElection.enabled=false", "--set", "replicas=1");
+    assertTrue(single.stream().noneMatch(HelmChartTest::isLeaseRbac), "no Lease rights without leader election");
+  }
+
+  @Test
+  void theOperatorKnowsItsPodNameNamespaceAndLease() throws Exception {
+    Container c = operatorContainer(deployment(render()));
+    assertEquals("true", env(c, "CKAN_OPERATOR_LEADER_ELECTION"));
+    assertEquals("ckan-operator-leader", env(c, "CKAN_OPERATOR_LEASE_NAME"));
+    assertEquals("metadata.name", fieldRef(c, "CKAN_OPERATOR_POD_NAME"));
+    assertEquals("metadata.namespace", fieldRef(c, "CKAN_OPERATOR_NAMESPACE"));
+    assertEquals("20", env(c, "CKAN_OPERATOR_DRAIN_SECONDS"));
+    assertEquals("300", env(c, "CKAN_OPERATOR_STUCK_AFTER_SECONDS"));
+  }
+
+  @Test
+  void oneReplicaWithoutLeaderElectionIsReplacedWithRecreateAndTwoAreRefused() throws Exception {
+    Deployment d = deployment(render("--set", "leaderElection.enabled=false", "--set", "replicas=1"));
+    assertEquals(1, d.getSpec().getReplicas());
+    assertEquals("Recreate", d.getSpec().getStrategy().getType(), "two operators must never run at once");
+    assertTrue(ofKind(render("--set", "replicas=1"), "PodDisruptionBudget").isEmpty(), "no PDB for one replica");
+    HelmResult r = helm("template", RELEASE, chartDir().toString(), "--set", "image.digest=" + DIGEST,
+        "--set", "leaderElection.enabled=false");
+    assertNotEquals(0, r.exitCode, "2 replicas without leader election must be refused");
+    assertTrue(r.stderr.contains("replicas > 1 needs leaderElection.enabled=true"), r.stderr);
+    HelmResult drain = helm("template", RELEASE, chartDir().toString(), "--set", "image.digest=" + DIGEST,
+        "--set", "drainSeconds=30");
+    assertNotEquals(0, drain.exitCode, "the drain must end before the grace period");
+  }
+
+  @Test
+  void aPodDisruptionBudgetAndAMetricsServiceSelectTheOperatorPods() throws Exception {
+    List<JsonNode> docs = render();
+    Deployment d = deployment(docs);
+    Map<String, String> podLabels = d.getSpec().getTemplate().getMetadata().getLabels();
+    var pdb = SERIALIZATION.convertValue(ofKind(docs, "PodDisruptionBudget").get(0),
+        io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget.class);
+    assertEquals(1, pdb.getSpec().getMinAvailable().getIntVal());
+    assertTrue(podLabels.entrySet().containsAll(pdb.getSpec().getSelector().getMatchLabels().entrySet()));
+    var svc = SERIALIZATION.convertValue(ofKind(docs, "Service").get(0), io.fabric8.kubernetes.api.model.Service.class);
+    assertTrue(podLabels.entrySet().containsAll(svc.getSpec().getSelector().entrySet()));
+    assertEquals("http-metrics", svc.getSpec().getPorts().get(0).getName());
+    assertEquals("http", svc.getSpec().getPorts().get(0).getTargetPort().getStrVal(), "the probes' port serves /metrics");
+    assertTrue(ofKind(docs, "ServiceMonitor").isEmpty(), "the ServiceMonitor is optional and off by default");
+
+    List<JsonNode> allOn = render("-f", chartDir().resolve(ALL_ON).toString());
+    JsonNode monitor = ofKind(allOn, "ServiceMonitor").get(0);
+    assertEquals("monitoring.coreos.com/v1", monitor.path("apiVersion").asText());
+    assertEquals("prometheus", monitor.path("metadata").path("labels").path("release").asText());
+    assertEquals("http-metrics", monitor.path("spec").path("endpoints").get(0).path("port").asText());
+    var allOnSvc = SERIALIZATION.convertValue(ofKind(allOn, "Service").get(0),
+        io.fabric8.kubernetes.api.model.Service.class);
+    monitor.path("spec").path("selector").path("matchLabels").fields().forEachRemaining(e ->
+        assertEquals(e.getValue().asText(), allOnSvc.getMetadata().getLabels().get(e.getKey()), e.getKey()));
+  }
+
+  /**
+   * Every rendered object (defaults, and every option on) is read as its Kubernetes model type with no field left
+   * over: a misspelt or misplaced field lands in a model's additionalProperties and fails here.
+   */
+  @Test
+  void renderedObjectsPassTheKubernetesSchema() throws Exception {
+    Map<String, Class<?>> types = Map.of("Deployment", Deployment.class, "Service",
+        io.fabric8.kubernetes.api.model.Service.class, "ServiceAccount", io.fabric8.kubernetes.api.model.ServiceAccount.class,
+        "PodDisruptionBudget", io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget.class,
+        "Role", io.fabric8.kubernetes.api.model.rbac.Role.class, "RoleBinding", RoleBinding.class,
+        "ClusterRole", io.fabric8.kubernetes.api.model.rbac.ClusterRole.class, "ClusterRoleBinding",
+        ClusterRoleBinding.class);
+    for (List<JsonNode> docs : List.of(render(), render("-f", chartDir().resolve(ALL_ON).toString()))) {
+      for (JsonNode doc : docs) {
+        String kind = doc.path("kind").asText();
+        if (kind.equals("ServiceMonitor")) {
+          continue; // not a Kubernetes model type; its fields are checked above
+        }
+        Class<?> type = types.get(kind);
+        assertNotNull(type, "a rendered kind without a schema check: " + kind);
+        Object typed = SERIALIZATION.convertValue(doc, type);
+        List<String> unknown = new ArrayList<>();
+        unknownFields(typed, kind, unknown, java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>()));
+        assertEquals(List.of(), unknown, "fields the Kubernetes schema does not have");
+      }
+    }
+  }
+
+  @Test
+  void theValuesSchemaRefusesUnknownAndMistypedValues() throws Exception {
+    for (String[] bad : List.of(new String[] {"--set", "replica=2"}, new String[] {"--set", "replicas=0"},
+        new String[] {"--set", "metrics.serviceMonitor.interval=often"},
+        new String[] {"--set", "leaderElection.enabled=maybe"})) {
+      List<String> args = new ArrayList<>(List.of("template", RELEASE, chartDir().toString(), "--set",
+          "image.digest=" + DIGEST));
+      args.addAll(List.of(bad));
+      HelmResult r = helm(args.toArray(String[]::new));
+      assertNotEquals(0, r.exitCode, () -> String.join(" ", bad) + " must be refused by values.schema.json");
+    }
+  }
+
+  /** Collects the paths of non-empty additionalProperties in a fabric8 model object graph. */
+  private static void unknownFields(Object o, String path, List<String> out, Set<Object> seen) throws Exception {
+    if (o == null || !seen.add(o)) {
+      return;
+    }
+    if (o instanceof List<?> list) {
+      for (int i = 0; i < list.size(); i++) {
+        unknownFields(list.get(i), path + "[" + i + "]", out, seen);
+      }
+      return;
+    }
+    if (o instanceof Map<?, ?> map) {
+      for (var e : map.entrySet()) {
+        unknownFields(e.getValue(), path + "." + e.getKey(), out, seen);
+      }
+      return;
+    }
+    if (!o.getClass().getPackageName().startsWith("io.fabric8.kubernetes.api.model")) {
+      return;
+    }
+    for (var m : o.getClass().getMethods()) {
+      if (m.getParameterCount() != 0 || !m.getName().startsWith("get") || m.getName().equals("getClass")) {
+        continue;
+      }
+      Object value = m.invoke(o);
+      if (m.getName().equals("getAdditionalProperties")) {
+        if (value instanceof Map<?, ?> extra && !extra.isEmpty()) {
+          out.add(path + ": " + extra.keySet());
+        }
+      } else {
+        unknownFields(value, path + "." + m.getName().substring(3), out, seen);
+      }
+    }
+  }
+
+  private static boolean isLeaseRbac(JsonNode doc) {
+    return doc.path("metadata").path("name").asText().endsWith(LEASE_RBAC);
+  }
+
+  private static List<JsonNode> withoutLeaseRbac(List<JsonNode> docs) {
+    return docs.stream().filter(d -> !isLeaseRbac(d)).toList();
+  }
+
+  private static String fieldRef(Container c, String name) {
+    return c.getEnv().stream().filter(e -> name.equals(e.getName())).findFirst()
+        .map(e -> e.getValueFrom().getFieldRef().getFieldPath())
+        .orElseThrow(() -> new AssertionError("env " + name + " missing"));
   }
 
   // ---------------------------------------------------------------------------------------------------------------

@@ -66,6 +66,16 @@ public final class OperatorHarness implements AutoCloseable {
 
   /** As above, with the operator's status_show probe wrapped (a CKAN that hangs, say). */
   public OperatorHarness(Scenario scenario, java.util.function.UnaryOperator<StatusShowProbe> probe) {
+    this(scenario, probe, true);
+  }
+
+  /** The mock cluster and the simulated controllers, with no operator: the test starts its own (several, say). */
+  public static OperatorHarness withoutOperator(Scenario scenario) {
+    return new OperatorHarness(scenario, java.util.function.UnaryOperator.identity(), false);
+  }
+
+  private OperatorHarness(Scenario scenario, java.util.function.UnaryOperator<StatusShowProbe> probe,
+      boolean startOperator) {
     this.probeWrapper = probe;
     scenario.defaultJobBehaviour(CkanJobs.succeed(Duration.ofSeconds(1)));
     this.cluster = SimulatedCluster.start(scenario);
@@ -74,7 +84,9 @@ public final class OperatorHarness implements AutoCloseable {
     this.client = cluster.client();
     this.operatorConfig = cluster::clientConfig;
     client.secrets().inNamespace(NS).resource(io.ckan.operator.TestServices.secret(NS)).create();
-    startOperator();
+    if (startOperator) {
+      startOperator();
+    }
   }
 
   private OperatorHarness(Scenario scenario, KubernetesClient admin, KubernetesClient controllers,
@@ -172,8 +184,10 @@ public final class OperatorHarness implements AutoCloseable {
   }
 
   public void stopOperator() {
-    operator.close();
-    operatorClient.close();
+    if (operator != null) {
+      operator.close();
+      operatorClient.close();
+    }
   }
 
   @Override
