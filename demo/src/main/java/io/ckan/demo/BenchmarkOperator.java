@@ -100,8 +100,10 @@ public final class BenchmarkOperator {
     System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
     Requests requests = new Requests();
     Timings timings = new Timings();
-    Config config = new ConfigBuilder(Config.empty()).withMasterUrl(args[0]).withNamespace("default")
-        .withTrustCerts(true).withHttp2Disable(true).build();
+    // args[0]: the mock's URL (no auth), or a kubeconfig file (a real kube-apiserver)
+    Config config = args[0].startsWith("http") ? new ConfigBuilder(Config.empty()).withMasterUrl(args[0])
+        .withNamespace("default").withTrustCerts(true).withHttp2Disable(true).build()
+        : Config.fromKubeconfig(java.nio.file.Files.readString(java.nio.file.Path.of(args[0])));
     String ckanBase = args[1];
     try (KubernetesClient client = new KubernetesClientBuilder().withConfig(config)
         .withHttpClientBuilderConsumer(b -> b.addOrReplaceInterceptor("count", requests)).build();

@@ -59,10 +59,12 @@ public final class ScaleBenchmark {
   public static void main(String[] args) throws Exception {
     System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
     System.setProperty("org.slf4j.simpleLogger.log.io.fabric8.kubernetes.client.dsl.internal.VersionUsageUtils", "error");
-    int n = args.length > 0 ? Integer.parseInt(args[0]) : 100;
-    int idleSeconds = args.length > 1 ? Integer.parseInt(args[1]) : 60;
+    List<String> positional = new ArrayList<>(List.of(args));
+    boolean onApiServer = positional.remove("--apiserver");
+    int n = positional.size() > 0 ? Integer.parseInt(positional.get(0)) : 100;
+    int idleSeconds = positional.size() > 1 ? Integer.parseInt(positional.get(1)) : 60;
     Scenario scenario = Scenario.create().timeScale(0.01).defaultJobBehaviour(CkanJobs.succeed(Duration.ofSeconds(1)));
-    try (SimulatedCluster cluster = SimulatedCluster.start(scenario)) {
+    try (BenchCluster cluster = onApiServer ? BenchCluster.apiServer(scenario) : BenchCluster.mock(scenario)) {
       try (InputStream crd = ScaleBenchmark.class.getClassLoader()
           .getResourceAsStream("META-INF/fabric8/ckaninstances.ckan.io-v1.yml")) {
         cluster.applyCrd(crd);
@@ -76,6 +78,8 @@ public final class ScaleBenchmark {
         client.resource(instance(String.format("site-%04d", i))).create();
       }
       long start = System.nanoTime();
+      double simulatorCpuAtStart = ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
+          .getOperatingSystemMXBean()).getProcessCpuTime() / 1e9;
       Process operator = startOperator(cluster);
       try (PrintWriter toOperator = new PrintWriter(operator.getOutputStream(), true, StandardCharsets.UTF_8);
            BufferedReader fromOperator = new BufferedReader(new InputStreamReader(operator.getInputStream(),
@@ -92,12 +96,15 @@ public final class ScaleBenchmark {
         double readySeconds = (System.nanoTime() - start) / 1e9;
         Map<String, String> toReady = stats(toOperator, fromOperator);
         long rssAtReady = rssKib(operator.pid());
+        double operatorCpu = cpuSeconds(operator.pid());
+        double simulatorCpu = ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
+            .getOperatingSystemMXBean()).getProcessCpuTime() / 1e9 - simulatorCpuAtStart;
 
         toOperator.println("reset");
-        long probesBefore = cluster.ckan().statusShowCount();
+        long probesBefore = cluster.statusShowCount();
         Thread.sleep(idleSeconds * 1000L);
         Map<String, String> idle = stats(toOperator, fromOperator);
-        long idleProbes = cluster.ckan().statusShowCount() - probesBefore;
+        long idleProbes = cluster.statusShowCount() - probesBefore;
         long rssIdle = rssKib(operator.pid());
         toOperator.println("quit");
 
@@ -105,7 +112,7 @@ public final class ScaleBenchmark {
         long writes = count(toReady, "post") + count(toReady, "put") + count(toReady, "patch")
             + count(toReady, "delete");
         long idleWrites = count(idle, "post") + count(idle, "put") + count(idle, "patch") + count(idle, "delete");
-        System.out.printf("scale instances=%d ready_s=%.1f rss_mib=%d idle_rss_mib=%d first_reconcile_s=%.2f "
+        System.out.printf("scale " + (onApiServer ? "api=kube-apiserver " : "") + "instances=%d ready_s=%.1f rss_mib=%d idle_rss_mib=%d first_reconcile_s=%.2f "
                 + "reconcile_wall_p50_ms=%s reconcile_wall_p99_ms=%s reconcile_cpu_p99_ms=%s reconciles=%s "
                 + "writes_per_instance=%.2f reads_per_instance=%.2f idle_writes_per_min=%.1f "
                 + "idle_probes_per_min=%.1f%n",
@@ -117,6 +124,8 @@ public final class ScaleBenchmark {
         System.out.println("  requests to Ready: " + without(toReady) + "; idle " + idleSeconds + " s: "
             + without(idle));
         System.out.println("  by resource to Ready: " + byResource(toReady));
+        System.out.printf("  cpu to Ready: operator %.1f s, simulator (mock API server, controllers, fake CKAN) %.1f s%n",
+            operatorCpu, simulatorCpu);
       } finally {
         if (!operator.waitFor(10, java.util.concurrent.TimeUnit.SECONDS)) {
           operator.destroyForcibly();
@@ -166,7 +175,7 @@ public final class ScaleBenchmark {
   }
 
   /** The operator JVM: this jar's classpath, the chart's options, a heap as in a 512 MiB container. */
-  private static Process startOperator(SimulatedCluster cluster) throws IOException {
+  private static Process startOperator(BenchCluster cluster) throws IOException {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.addAll(chartJvmOptions());
@@ -178,7 +187,7 @@ public final class ScaleBenchmark {
       command.addAll(List.of(extra.trim().split("\\s+")));
     }
     command.addAll(List.of("-cp", System.getProperty("java.class.path"), BenchmarkOperator.class.getName(),
-        cluster.apiUrl(), cluster.statusShowBase().toString()));
+        cluster.operatorTarget(), cluster.statusShowBase().toString()));
     return new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
   }
 
@@ -224,6 +233,13 @@ public final class ScaleBenchmark {
       }
     });
     return requests.toString();
+  }
+
+  /** User + system CPU time of a process so far, from /proc (clock ticks of 10 ms). */
+  static double cpuSeconds(long pid) throws IOException {
+    String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+    String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+    return (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) / 100.0;
   }
 
   /** Resident set size of a process, from /proc (KiB). */
