@@ -75,6 +75,16 @@ final class ApiServerDemoCluster implements DemoCluster {
   }
 
   @Override
+  public io.ckan.sim.FakeCkan ckan() {
+    return workloads.ckan();
+  }
+
+  @Override
+  public String operatorTarget() {
+    return controlPlane.kubeconfig(ControlPlane.User.OPERATOR).toString();
+  }
+
+  @Override
   public URI serviceUrl(String namespace, String service) {
     return workloads.serviceUrl(namespace, service);
   }
@@ -132,7 +142,7 @@ final class ApiServerDemoCluster implements DemoCluster {
     }
   }
 
-  static void deleteTree(Path dir) {
+  private static void deleteTree(Path dir) {
     try (Stream<Path> paths = Files.walk(dir)) {
       paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
     } catch (IOException e) {

@@ -30,6 +30,12 @@ interface DemoCluster extends AutoCloseable {
   /** One line naming the API server, for the timeline header. */
   String describe();
 
+  /** The fake CKAN behind every Service (its base URL and request counts). */
+  io.ckan.sim.FakeCkan ckan();
+
+  /** How an operator in another JVM reaches the API server: its URL (the mock, no auth) or a kubeconfig file. */
+  String operatorTarget();
+
   /** The scenario the simulated controllers follow. */
   Scenario scenario();
 

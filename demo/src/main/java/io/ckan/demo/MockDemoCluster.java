@@ -32,6 +32,16 @@ final class MockDemoCluster implements DemoCluster {
   }
 
   @Override
+  public io.ckan.sim.FakeCkan ckan() {
+    return cluster.ckan();
+  }
+
+  @Override
+  public String operatorTarget() {
+    return cluster.apiUrl();
+  }
+
+  @Override
   public URI serviceUrl(String namespace, String service) {
     return cluster.serviceUrl(namespace, service);
   }

@@ -64,10 +64,13 @@ public final class ScaleBenchmark {
     int n = positional.size() > 0 ? Integer.parseInt(positional.get(0)) : 100;
     int idleSeconds = positional.size() > 1 ? Integer.parseInt(positional.get(1)) : 60;
     Scenario scenario = Scenario.create().timeScale(0.01).defaultJobBehaviour(CkanJobs.succeed(Duration.ofSeconds(1)));
-    try (BenchCluster cluster = onApiServer ? BenchCluster.apiServer(scenario) : BenchCluster.mock(scenario)) {
+    // the fabric8 mock scans its whole store on every request, so it slows as the cluster grows; --apiserver runs
+    // the same on a real kube-apiserver and etcd (the apiserver tier's binaries)
+    try (DemoCluster cluster = onApiServer ? ApiServerDemoCluster.start(scenario, false)
+        : new MockDemoCluster(scenario)) {
       try (InputStream crd = ScaleBenchmark.class.getClassLoader()
           .getResourceAsStream("META-INF/fabric8/ckaninstances.ckan.io-v1.yml")) {
-        cluster.applyCrd(crd);
+        cluster.applyCrds(crd);
       }
       KubernetesClient client = cluster.client();
       client.secrets().inNamespace(SimulatedCluster.NAMESPACE).resource(new SecretBuilder()
@@ -101,10 +104,10 @@ public final class ScaleBenchmark {
             .getOperatingSystemMXBean()).getProcessCpuTime() / 1e9 - simulatorCpuAtStart;
 
         toOperator.println("reset");
-        long probesBefore = cluster.statusShowCount();
+        long probesBefore = cluster.ckan().statusShowCount();
         Thread.sleep(idleSeconds * 1000L);
         Map<String, String> idle = stats(toOperator, fromOperator);
-        long idleProbes = cluster.statusShowCount() - probesBefore;
+        long idleProbes = cluster.ckan().statusShowCount() - probesBefore;
         long rssIdle = rssKib(operator.pid());
         toOperator.println("quit");
 
@@ -175,7 +178,7 @@ public final class ScaleBenchmark {
   }
 
   /** The operator JVM: this jar's classpath, the chart's options, a heap as in a 512 MiB container. */
-  private static Process startOperator(BenchCluster cluster) throws IOException {
+  private static Process startOperator(DemoCluster cluster) throws IOException {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.addAll(chartJvmOptions());
@@ -187,7 +190,7 @@ public final class ScaleBenchmark {
       command.addAll(List.of(extra.trim().split("\\s+")));
     }
     command.addAll(List.of("-cp", System.getProperty("java.class.path"), BenchmarkOperator.class.getName(),
-        cluster.operatorTarget(), cluster.statusShowBase().toString()));
+        cluster.operatorTarget(), cluster.ckan().base().toString()));
     return new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
   }
 

@@ -317,7 +317,7 @@ public final class ControlPlane implements AutoCloseable {
         "--service-account-issuer=https://kubernetes.default.svc.cluster.local",
         "--service-account-key-file=" + dir.resolve("sa.key"),
         "--service-account-signing-key-file=" + dir.resolve("sa.key"),
-        "--service-cluster-ip-range=10.0.0.0/24",
+        "--service-cluster-ip-range=10.96.0.0/16", // room for the scale benchmark's 2000+ Services
         // the "kubernetes" Service's endpoints would be 127.0.0.1, which Endpoints refuse: no reconciler
         "--endpoint-reconciler-type=none",
         "--enable-priority-and-fairness=false",
