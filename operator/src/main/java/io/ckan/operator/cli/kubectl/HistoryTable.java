@@ -4,7 +4,6 @@ import io.ckan.operator.api.HistoryEntry;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Objects;
 
 /** {@code kubectl ckan history}: the pointer's moves, oldest first, numbered as {@code status.history} keeps them. */
 final class HistoryTable {
@@ -17,9 +16,9 @@ final class HistoryTable {
     List<List<String>> rows = new ArrayList<>();
     for (int i = 0; i < history.size(); i++) {
       HistoryEntry e = history.get(i);
-      rows.add(List.of(String.valueOf(i + 1), Objects.toString(e.time, ""), Ages.since(e.time, now),
-          Objects.toString(e.type, ""), e.from == null ? "-" : String.valueOf(e.from), String.valueOf(e.to),
-          Objects.toString(e.reason, "")));
+      rows.add(java.util.Arrays.asList(String.valueOf(i + 1), e.time, Ages.since(e.time, now),
+          e.type, e.from == null ? "-" : String.valueOf(e.from), String.valueOf(e.to),
+          e.reason));
     }
     return Table.render(List.of("Move", "Time", "Age", "Type", "From", "To", "Reason"), rows);
   }

@@ -36,6 +36,12 @@ public final class KubectlCkan {
 
   /** Runs one plugin command with a client from the kubeconfig; returns the exit code. */
   public static int execute(String[] argv, PrintStream out, PrintStream err, Clock clock) {
+    return execute(argv, out, err, clock, builder -> { });
+  }
+
+  /** As above, with the client's builder adjusted (a test's request log). */
+  public static int execute(String[] argv, PrintStream out, PrintStream err, Clock clock,
+      java.util.function.Consumer<KubernetesClientBuilder> client) {
     Args args;
     try {
       args = Args.parse(argv);
@@ -76,8 +82,10 @@ public final class KubectlCkan {
     }
     String namespace = args.value("namespace").orElse(config.getNamespace() == null ? "default"
         : config.getNamespace());
-    try (KubernetesClient client = new KubernetesClientBuilder().withConfig(config).build()) {
-      Invocation inv = new Invocation(args.words.subList(1, args.words.size()), args, new Cluster(client), namespace,
+    KubernetesClientBuilder builder = new KubernetesClientBuilder().withConfig(config);
+    client.accept(builder);
+    try (KubernetesClient kube = builder.build()) {
+      Invocation inv = new Invocation(args.words.subList(1, args.words.size()), args, new Cluster(kube), namespace,
           out, err, clock);
       return dispatch(command, inv);
     } catch (Args.UsageError e) {

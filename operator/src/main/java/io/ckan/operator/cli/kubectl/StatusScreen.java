@@ -23,19 +23,24 @@ final class StatusScreen {
     out.append("\nRevisions\n");
     out.append(s.revisions().isEmpty() ? "No revisions.\n" : Table.render(
         List.of("Current", "Revision", "State", "Ready", "Version", "Image", "Age", "Reason"),
-        s.revisions().stream().map(r -> List.of(Objects.equals(r.number, s.currentRevision()) ? "*" : "",
-            String.valueOf(r.number), Objects.toString(r.state, ""), replicas(r), Objects.toString(r.version, ""),
-            shortImage(r.image), Ages.since(r.createdAt, now), Objects.toString(r.reason, ""))).toList()));
+        s.revisions().stream().map(r -> row(Objects.equals(r.number, s.currentRevision()) ? "*" : "",
+            String.valueOf(r.number), r.state, replicas(r), r.version,
+            shortImage(r.image), Ages.since(r.createdAt, now), r.reason)).toList()));
     out.append("\nConditions\n");
     out.append(s.conditions().isEmpty() ? "No conditions.\n" : Table.render(
         List.of("Type", "Status", "Reason", "Age", "Message"),
-        s.conditions().stream().map(c -> List.of(c.type(), c.status(), Objects.toString(c.reason(), ""),
-            Ages.since(c.lastTransitionTime(), now), Objects.toString(c.message(), ""))).toList()));
+        s.conditions().stream().map(c -> row(c.type(), c.status(), c.reason(),
+            Ages.since(c.lastTransitionTime(), now), c.message())).toList()));
     out.append("\nRecent events\n");
     out.append(s.events().isEmpty() ? "No events.\n" : Table.render(List.of("Last seen", "Type", "Reason", "Message"),
-        s.events().stream().map(e -> List.of(Ages.since(e.lastSeen(), now), Objects.toString(e.type(), ""),
-            Objects.toString(e.reason(), ""), Objects.toString(e.message(), ""))).toList()));
+        s.events().stream().map(e -> row(Ages.since(e.lastSeen(), now), e.type(),
+            e.reason(), e.message())).toList()));
     return out.toString();
+  }
+
+  /** Rows of nullable cells ({@link List#of} refuses nulls). */
+  private static List<String> row(String... cells) {
+    return java.util.Arrays.asList(cells);
   }
 
   private static void field(StringBuilder out, String name, String value) {

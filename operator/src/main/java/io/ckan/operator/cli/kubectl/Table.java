@@ -5,7 +5,7 @@ import java.util.List;
 
 /**
  * A table as kubectl prints one: upper-case headers, left-aligned columns three spaces apart, no trailing blanks,
- * "&lt;none&gt;" for an empty cell.
+ * "&lt;none&gt;" for a value that is absent (null); an empty string stays empty (a marker column).
  */
 final class Table {
   static final String NONE = "<none>";
@@ -43,9 +43,9 @@ final class Table {
     return out.toString();
   }
 
-  /** One line, never empty: line breaks become spaces, null and blank become {@link #NONE}. */
+  /** One line: line breaks become spaces, null becomes {@link #NONE}. */
   static String cell(String value) {
-    if (value == null || value.isBlank()) {
+    if (value == null) {
       return NONE;
     }
     return value.replaceAll("\\s*\\R\\s*", " ");
