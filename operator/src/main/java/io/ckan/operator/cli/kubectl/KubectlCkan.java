@@ -61,17 +61,9 @@ public final class KubectlCkan {
         return ExitCodes.USAGE;
       }
     }
-    Set<String> flags = flags(command);
-    if (flags == null) {
-      return usage(err, "unknown command '" + command + "'");
-    }
-    List<String> extra = args.unexpected(flags);
-    if (!extra.isEmpty()) {
-      return usage(err, command + " does not take " + extra);
-    }
-    String format = args.value("output").orElse(null);
-    if (format != null && !Invocation.FORMATS.contains(format)) {
-      return usage(err, "-o takes yaml or json, not '" + format + "'");
+    String problem = problem(args, command);
+    if (problem != null) {
+      return usage(err, problem);
     }
     Config config;
     try {
@@ -80,13 +72,52 @@ public final class KubectlCkan {
       err.println("Error: cannot load the kubeconfig: " + e.getMessage());
       return ExitCodes.API_ERROR;
     }
-    String namespace = args.value("namespace").orElse(config.getNamespace() == null ? "default"
-        : config.getNamespace());
+    String namespace = config.getNamespace() == null ? "default" : config.getNamespace();
     KubernetesClientBuilder builder = new KubernetesClientBuilder().withConfig(config);
     client.accept(builder);
     try (KubernetesClient kube = builder.build()) {
-      Invocation inv = new Invocation(args.words.subList(1, args.words.size()), args, new Cluster(kube), namespace,
-          out, err, clock);
+      return run(args, command, kube, namespace, out, err, clock);
+    }
+  }
+
+  /**
+   * Runs one plugin command (not {@code render}) with a client the caller holds (the demo's), in its namespace
+   * unless {@code -n} says otherwise; returns the exit code.
+   */
+  public static int execute(String[] argv, KubernetesClient kube, String namespace, PrintStream out,
+      PrintStream err, Clock clock) {
+    try {
+      Args args = Args.parse(argv);
+      String command = args.words.isEmpty() ? "" : args.words.get(0);
+      String problem = problem(args, command);
+      return problem != null ? usage(err, problem) : run(args, command, kube, namespace, out, err, clock);
+    } catch (Args.UsageError e) {
+      return usage(err, e.getMessage());
+    }
+  }
+
+  /** What is wrong with the command line before anything is sent, or null. */
+  private static String problem(Args args, String command) {
+    Set<String> flags = flags(command);
+    if (flags == null) {
+      return "unknown command '" + command + "'";
+    }
+    List<String> extra = args.unexpected(flags);
+    if (!extra.isEmpty()) {
+      return command + " does not take " + extra;
+    }
+    String format = args.value("output").orElse(null);
+    if (format != null && !Invocation.FORMATS.contains(format)) {
+      return "-o takes yaml or json, not '" + format + "'";
+    }
+    return null;
+  }
+
+  private static int run(Args args, String command, KubernetesClient kube, String namespace, PrintStream out,
+      PrintStream err, Clock clock) {
+    Invocation inv = new Invocation(args.words.subList(1, args.words.size()), args, new Cluster(kube),
+        args.value("namespace").orElse(namespace), out, err, clock);
+    try {
       return dispatch(command, inv);
     } catch (Args.UsageError e) {
       return usage(err, e.getMessage());
