@@ -204,6 +204,7 @@ class KubectlPluginIntegrationTest extends IntegrationTest {
     assertEquals(ExitCodes.USAGE, ckan("history", "portal", "--to", "1").code());
     assertEquals(ExitCodes.USAGE, ckan("diff", "portal", "1").code());
     assertEquals(ExitCodes.USAGE, ckan("frobnicate", "portal").code());
+    assertEquals(ExitCodes.USAGE, ckan("status", "portal", "-w", "--interval", "soon").code());
     assertEquals(List.of(), requests.since(start), "a usage error sends nothing");
   }
 

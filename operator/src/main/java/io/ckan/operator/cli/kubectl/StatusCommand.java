@@ -1,6 +1,5 @@
 package io.ckan.operator.cli.kubectl;
 
-import io.ckan.operator.api.CkanInstance;
 import io.fabric8.kubernetes.api.model.Event;
 import java.time.Duration;
 import java.util.List;
@@ -20,7 +19,10 @@ final class StatusCommand {
   static int run(Invocation inv) throws Args.UsageError {
     String name = inv.name(USAGE);
     if (inv.args().has("watch")) {
-      Duration interval = inv.args().value("interval").map(StatusCommand::seconds).orElse(INTERVAL);
+      Duration interval = INTERVAL;
+      if (inv.args().value("interval").isPresent()) {
+        interval = seconds(inv.args().value("interval").get());
+      }
       return watch(inv, name, interval, () -> !Thread.currentThread().isInterrupted());
     }
     Optional<Read> read = read(inv, name);
@@ -31,8 +33,12 @@ final class StatusCommand {
     return ExitCodes.OK;
   }
 
-  private static Duration seconds(String value) {
-    return Duration.ofMillis((long) (Double.parseDouble(value.replaceAll("s$", "")) * 1000));
+  /** "2", "2s" or "0.5s", at least 0.1 s. */
+  private static Duration seconds(String value) throws Args.UsageError {
+    if (!value.matches("\\d{1,5}(\\.\\d{1,3})?s?")) {
+      throw new Args.UsageError("--interval takes seconds (2s, 0.5), not '" + value + "'");
+    }
+    return Duration.ofMillis(Math.max(100, (long) (Double.parseDouble(value.replaceAll("s$", "")) * 1000)));
   }
 
   /** The instance and its Events as one snapshot, and a key that changes when either does. */
@@ -85,10 +91,5 @@ final class StatusCommand {
       }
     }
     return ExitCodes.OK;
-  }
-
-  /** For callers that hold the instance already (the demo). */
-  static StatusSnapshot snapshot(Cluster cluster, CkanInstance ci) {
-    return StatusSnapshot.of(ci, cluster.events(ci));
   }
 }
