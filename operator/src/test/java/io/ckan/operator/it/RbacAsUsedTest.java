@@ -49,6 +49,10 @@ class RbacAsUsedTest extends IntegrationTest {
   @ValueSource(strings = {"cluster-wide", "watchNamespaces"})
   void theChartGrantsExactlyWhatTheOperatorUses(String mode) throws Exception {
     boolean namespaced = mode.equals("watchNamespaces");
+    // rendered first: without helm the test is skipped before the scenarios run
+    Map<String, Set<String>> roles = namespaced
+        ? ChartRules.render(work, "watchNamespaces={" + OperatorHarness.NS + ",other}")
+        : ChartRules.render(work);
     Scenario scenario = Scenario.create().timeScale(0.05)
         .whenJobComponent("build", ImageBuilds.pushes(Duration.ofSeconds(10)),
             ImageBuilds.failsWithConflict(Duration.ofSeconds(10)), ImageBuilds.pushes(Duration.ofSeconds(10)))
@@ -67,9 +71,6 @@ class RbacAsUsedTest extends IntegrationTest {
     Set<String> usedKeys = used.stream().map(ApiPermission::key).filter(k -> !k.startsWith(EXCLUDED_GROUP + "/"))
         .collect(Collectors.toCollection(TreeSet::new));
 
-    Map<String, Set<String>> roles = namespaced
-        ? ChartRules.render(work, "watchNamespaces={" + OperatorHarness.NS + ",other}")
-        : ChartRules.render(work);
     assertEquals(namespaced ? Set.of("Role " + OperatorHarness.NS + "/ckan-operator", "Role other/ckan-operator")
         : Set.of("ClusterRole /ckan-operator"), roles.keySet());
     roles.forEach((role, grants) -> {
