@@ -23,6 +23,8 @@ public final class Main {
       case "render":
         return RenderCommand.render(rest, out, err);
       case "kubectl":
+        // a command-line tool: the client library's warnings (e.g. "unstable version v1alpha1") are not the user's
+        System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "error");
         return io.ckan.operator.cli.kubectl.KubectlCkan.execute(rest, out, err, java.time.Clock.systemUTC());
       default:
         err.println("unknown command '" + args[0] + "'");

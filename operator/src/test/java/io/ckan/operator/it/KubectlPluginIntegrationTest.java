@@ -206,6 +206,15 @@ class KubectlPluginIntegrationTest extends IntegrationTest {
     assertEquals(ExitCodes.USAGE, ckan("frobnicate", "portal").code());
     assertEquals(ExitCodes.USAGE, ckan("status", "portal", "-w", "--interval", "soon").code());
     assertEquals(List.of(), requests.since(start), "a usage error sends nothing");
+
+    // an API server that does not answer: exit 5 at once (no retries with backoff), saying so
+    Files.writeString(kubeconfig, Files.readString(kubeconfig).replace(h.cluster.apiUrl(), "http://127.0.0.1:1/"));
+    long before = System.nanoTime();
+    Run unreachable = ckan("status", "portal", "--context", "sim");
+    assertEquals(ExitCodes.API_ERROR, unreachable.code(), unreachable.err());
+    assertTrue(unreachable.err().startsWith("Error: cannot reach the API server at http://127.0.0.1:1/"),
+        unreachable.err());
+    assertTrue(System.nanoTime() - before < java.time.Duration.ofSeconds(10).toNanos(), "failed fast");
   }
 
   private static long screens(ByteArrayOutputStream out) {

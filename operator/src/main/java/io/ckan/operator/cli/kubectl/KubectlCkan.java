@@ -73,6 +73,8 @@ public final class KubectlCkan {
       return ExitCodes.API_ERROR;
     }
     String namespace = config.getNamespace() == null ? "default" : config.getNamespace();
+    // fail fast like kubectl: fabric8 would retry a refused connection with backoff for about 20 s
+    config.setRequestRetryBackoffLimit(0);
     KubernetesClientBuilder builder = new KubernetesClientBuilder().withConfig(config);
     client.accept(builder);
     try (KubernetesClient kube = builder.build()) {
@@ -122,11 +124,23 @@ public final class KubectlCkan {
     } catch (Args.UsageError e) {
       return usage(err, e.getMessage());
     } catch (KubernetesClientException e) {
-      err.println("Error from server" + (e.getCode() > 0 ? " (" + e.getCode() + ")" : "") + ": "
-          + (e.getStatus() != null && e.getStatus().getMessage() != null ? e.getStatus().getMessage()
-              : e.getMessage()));
+      err.println(apiError(e, kube));
       return ExitCodes.API_ERROR;
     }
+  }
+
+  /** The server's answer, or why there was none (the root cause: connection refused, unknown host, TLS). */
+  static String apiError(KubernetesClientException e, KubernetesClient kube) {
+    if (e.getCode() > 0) {
+      return "Error from server (" + e.getCode() + "): " + (e.getStatus() != null && e.getStatus().getMessage() != null
+          ? e.getStatus().getMessage() : e.getMessage());
+    }
+    StringBuilder why = new StringBuilder();
+    for (Throwable t = e.getCause(); t != null && t != t.getCause(); t = t.getCause()) {
+      why.append(why.length() == 0 ? "" : " <- ").append(t.getClass().getSimpleName())
+          .append(t.getMessage() == null ? "" : " (" + t.getMessage() + ")");
+    }
+    return "Error: cannot reach the API server at " + kube.getMasterUrl() + ": " + why;
   }
 
   private static Set<String> flags(String command) {
