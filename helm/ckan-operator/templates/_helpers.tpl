@@ -87,38 +87,55 @@ secrets only by name (get: do the referenced keys exist; create: the <instance>-
 Secrets it generates once; never list, watch, update or delete), no wildcards, no finalizer or spec writes on
 CkanInstances.
 */}}
+{{- /*
+The operator's rights, exactly what it uses: RbacAsUsedTest records every request the operator sends against the
+simulated cluster (rollout, build, failed build and retry, migration, revert, rollback, pruning, Ingress, uploads
+volume, managed services, Events, a failed reconcile) and fails when a rule here is missing or never used.
+list + watch are the informers' (one per kind, label selector app.kubernetes.io/managed-by=ckan-operator);
+get is the name guard's look-up before a create (a name held by someone else's object stops the release).
+*/ -}}
 {{- define "ckan-operator.rbacRules" -}}
+# CkanInstances: read only through the informer; the operator never writes spec or metadata (no finalizers)
 - apiGroups: ["ckan.io"]
   resources: ["ckaninstances"]
-  verbs: ["get", "list", "watch"]
+  verbs: ["list", "watch"]
+# status: replaced whole after a reconcile (update, optimistic locking); a failed reconcile's Ready=False (patch)
 - apiGroups: ["ckan.io"]
   resources: ["ckaninstances/status"]
-  verbs: ["get", "patch", "update"]
+  verbs: ["update", "patch"]
+# revision and worker Deployments, managed services: created, scaled and annotated (verdicts) by patch, pruned
 - apiGroups: ["apps"]
   resources: ["deployments"]
-  verbs: ["get", "list", "watch", "create", "patch", "update", "delete"]
+  verbs: ["get", "list", "watch", "create", "patch", "delete"]
+# pointer and revision Services; config snapshot and Dockerfile ConfigMaps (immutable data; verdict and schema
+# annotations by patch; the pointer moves by a patch conditional on its resourceVersion); pruned with their revision
 - apiGroups: [""]
   resources: ["services", "configmaps"]
-  verbs: ["get", "list", "watch", "create", "patch", "update", "delete"]
+  verbs: ["get", "list", "watch", "create", "patch", "delete"]
+# build and migration Jobs: patch records a build's result and adds an instance as co-owner of a shared build;
+# delete removes a failed build on a retry request and a pruned revision's migration
 - apiGroups: ["batch"]
   resources: ["jobs"]
   verbs: ["get", "list", "watch", "create", "patch", "delete"]
+# Secrets: get checks that every referenced key exists before a release starts (values never copied, logged or
+# reported); create makes the generated keys and managed-services Secrets once (never list/watch, never updated)
 - apiGroups: [""]
   resources: ["secrets"]
   verbs: ["get", "create"]
+# the uploads volume (spec.storage): cached, created once, never changed or deleted by the operator
 - apiGroups: [""]
   resources: ["persistentvolumeclaims"]
   verbs: ["get", "list", "watch", "create"]
+# spec.ingress: created, updated when the spec's host, TLS or class change
 - apiGroups: ["networking.k8s.io"]
   resources: ["ingresses"]
   verbs: ["get", "list", "watch", "create", "update"]
+# build and migration pods, listed by job-name: their termination message carries the digest / the schema heads
 - apiGroups: [""]
   resources: ["pods"]
-  verbs: ["get", "list", "watch"]
+  verbs: ["list"]
+# Events on the CkanInstance for each decision (each written once: no patch of a series)
 - apiGroups: [""]
   resources: ["events"]
-  verbs: ["create", "patch"]
-- apiGroups: ["events.k8s.io"]
-  resources: ["events"]
-  verbs: ["create", "patch"]
+  verbs: ["create"]
 {{- end }}

@@ -198,6 +198,11 @@ public final class Demo {
     awaitState("revision 1 brought back up, verified, and the pointer moved to it",
         s -> Integer.valueOf(1).equals(s.currentRevision) && Integer.valueOf(1).equals(pointer())
             && is(s, "Available", "True", null));
+    awaitState("the rollback on record: revision 1 serving, nothing left to do",
+        s -> Integer.valueOf(1).equals(s.currentRevision) && (state(s, 1, "Live") || state(s, 1, "Stable"))
+            && is(s, "Reconciling", "False", null));
+    kubectlCkan("status", NAME);
+    kubectlCkan("history", NAME);
 
     timeline.step("9. spec.image.prebuilt: image " + shortDigest(5) + " whose migration changes the database schema, "
         + "then crashes in the bake window");
@@ -214,6 +219,16 @@ public final class Demo {
         "{\"before\":\"" + NEW_SCHEMA + "\",\"after\":\"" + NEW_SCHEMA + "\"}"));
     edit(ci -> prebuilt(ci, image(6)));
     awaitState("revision 6 live and Ready", s -> ready(s, 6));
+  }
+
+  /** What {@code kubectl ckan ...} prints at this point (the plugin's code, through the demo's client). */
+  private void kubectlCkan(String... args) {
+    java.io.ByteArrayOutputStream shown = new java.io.ByteArrayOutputStream();
+    java.io.PrintStream print = new java.io.PrintStream(shown, true, java.nio.charset.StandardCharsets.UTF_8);
+    int code = io.ckan.operator.cli.kubectl.KubectlCkan.execute(args, client, SimulatedCluster.NAMESPACE, print,
+        print, Clock.systemUTC());
+    timeline.raw("\n$ kubectl ckan " + String.join(" ", args) + (code == 0 ? "" : "   (exit " + code + ")"));
+    shown.toString(java.nio.charset.StandardCharsets.UTF_8).lines().forEach(l -> timeline.raw("  " + l));
   }
 
   /** The schema head the demo's revision 5 migrates the database to. */

@@ -107,6 +107,11 @@ class DemoTest {
     assertTrue(out.contains("revision 4 verdict RolledBack (AutoRevert"), out);
     assertTrue(out.contains("pointer moved from revision 4 to revision 2 [AutoRevert]"), out);
     assertTrue(out.contains("pointer moved from revision 2 to revision 1 [Rollback]"), out);
+    // kubectl ckan status and history after the manual rollback
+    assertTrue(out.matches("(?s).*\\$ kubectl ckan status portal\\n  Name:     portal .*\\n  Pointer:  revision 1, the "
+        + "spec's is revision 4\\n.*\\n  \\*\\s+1\\s+(Live|Stable)\\s+.*\\n  Recent events\\n.*PointerRollback.*"), out);
+    assertTrue(out.matches("(?s).*\\$ kubectl ckan history portal\\n  MOVE .*\\n  1 .*Deploy\\s+-\\s+1 .*\\n  2 .*Deploy\\s+1\\s+2 .*"
+        + "\\n  3 .*Deploy\\s+2\\s+4 .*\\n  4 .*AutoRevert\\s+4\\s+2 .*\\n  5 .*Rollback\\s+2\\s+1 .*"), out);
     assertTrue(out.contains("migration portal-r1-migrate started"), out);
     assertTrue(out.contains("revision 5 migrated: schema 4b6a3f2e1d0c -> 9c1e5a7b3d2f"), out);
     assertTrue(out.contains("RollbackBlockedBySchema"), out);

@@ -38,6 +38,11 @@ public final class RequestLog implements Interceptor {
         + (query == null ? "" : "?" + query)));
   }
 
+  /** Every request sent so far, the informers' watches included. */
+  public List<Request> all() {
+    return List.copyOf(requests);
+  }
+
   /** Requests sent from {@code nanos} on, without the informers' watches (long-lived GETs that read nothing now). */
   public List<Request> since(long nanos) {
     return requests.stream().filter(r -> r.nanos() >= nanos && !r.isWatch()).toList();

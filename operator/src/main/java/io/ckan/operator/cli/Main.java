@@ -22,6 +22,10 @@ public final class Main {
         return RunCommand.run(rest, err);
       case "render":
         return RenderCommand.render(rest, out, err);
+      case "kubectl":
+        // a command-line tool: the client library's warnings (e.g. "unstable version v1alpha1") are not the user's
+        System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "error");
+        return io.ckan.operator.cli.kubectl.KubectlCkan.execute(rest, out, err, java.time.Clock.systemUTC());
       default:
         err.println("unknown command '" + args[0] + "'");
         usage(err);
@@ -33,6 +37,7 @@ public final class Main {
     out.println("usage: ckan-operator run                      reconcile CkanInstances (kubeconfig or in-cluster)");
     out.println("       ckan-operator render -f cr.yaml [--revision N]");
     out.println("                                           print the objects the operator would create (offline)");
+    out.println("       ckan-operator kubectl COMMAND ...     the kubectl plugin (kubectl-ckan runs this; see --help)");
     out.println("env:   CKAN_OPERATOR_NAMESPACES   comma-separated namespaces to watch (default: all)");
     out.println("       CKAN_OPERATOR_HEALTH_PORT  port of /healthz and /readyz (default 8080)");
   }

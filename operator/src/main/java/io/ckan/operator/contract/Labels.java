@@ -37,6 +37,11 @@ public final class Labels {
   public static final String VERDICT_REASON = "ckan.io/verdict-reason";
   /** Comma-separated plugin list the revision must report in status_show. */
   public static final String PLUGINS = "ckan.io/plugins";
+  /**
+   * On revisions whose image the operator builds: JSON map extension name -> what is installed ("pip <pin>" or
+   * "git <url>@<ref>", with " -r <requirementsFile>"), what {@code kubectl ckan diff} compares.
+   */
+  public static final String EXTENSIONS = "ckan.io/extensions";
 
   /** When the revision was last brought up for an attempt (its progress deadline counts from here). */
   public static final String ATTEMPT_STARTED_AT = "ckan.io/attempt-started-at";

@@ -1,6 +1,5 @@
 package io.ckan.operator.reconcile;
 
-import io.ckan.operator.contract.Reasons;
 import io.ckan.operator.api.CkanInstance;
 import io.ckan.operator.health.ScheduledHealthChecks;
 import io.ckan.operator.health.StatusShowProbe;
@@ -240,8 +239,7 @@ public class CkanInstanceReconciler implements Reconciler<CkanInstance>, AutoClo
     Instant now = clock.instant();
     String message = ReconcileErrors.describe(e);
     long generation = instance.getMetadata().getGeneration() == null ? 0 : instance.getMetadata().getGeneration();
-    new EventRecorder(context.getClient()).emit(EventRecorder.event(instance, "Warning",
-        Reasons.RECONCILE_ERROR, message, now));
+    EventRecorder.forError(instance, message, now).ifPresent(new EventRecorder(context.getClient())::emit);
     instance.setStatus(StatusReport.failed(instance.getStatus(), generation, message, now));
     return ErrorStatusUpdateControl.patchStatus(instance);
   }

@@ -177,7 +177,10 @@ public final class ClusterObserver {
         Map<String, String> da = annotations(deployment);
         verdict = Verdict.parse(da.get(Labels.VERDICT)).orElse(null);
         verdictReason = da.get(Labels.VERDICT_REASON);
-        retryHandled = da.get(Labels.RETRY_HANDLED);
+        // a token handled while the revision had no Deployment (a retried build) is on its config snapshot: still
+        // handled once the Deployment exists, or it would fire again when the revision is judged later
+        retryHandled = da.getOrDefault(Labels.RETRY_HANDLED, configMap == null ? null
+            : annotations(configMap).get(Labels.RETRY_HANDLED));
         attemptStartedAt = parseInstant(da.get(Labels.ATTEMPT_STARTED_AT));
       } else if (configMap != null) {
         // a revision whose image build failed has no Deployment: its verdict lives on the config snapshot

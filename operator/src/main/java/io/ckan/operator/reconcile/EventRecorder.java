@@ -1,23 +1,21 @@
 package io.ckan.operator.reconcile;
 
-import io.ckan.operator.contract.Reasons;
 import io.ckan.operator.api.CkanInstance;
-import io.ckan.operator.api.HistoryEntry;
+import io.ckan.operator.plan.Plan;
 import io.ckan.operator.plan.Step;
-import io.ckan.operator.plan.Verdict;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.EventBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.time.Instant;
-import java.util.Locale;
+import java.util.List;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Kubernetes Events for the decisions a person wants to see in {@code kubectl describe ckan}: pointer moves, failed
- * and rolled-back revisions, rejected specs. Best effort: an Event that cannot be written never fails a reconcile.
+ * Kubernetes Events for the decisions a person wants to see in {@code kubectl describe ckan} (which ones, and what
+ * they say: {@link DecisionEvents}). Best effort: an Event that cannot be written never fails a reconcile.
  */
 final class EventRecorder {
   private static final Logger LOG = LoggerFactory.getLogger(EventRecorder.class);
@@ -29,20 +27,24 @@ final class EventRecorder {
     this.client = client;
   }
 
-  /** The Event a step deserves, if any. */
+  /** The Event a step deserves, if any (see {@link DecisionEvents}). */
   static Optional<Event> forStep(CkanInstance instance, Step step, Instant now) {
-    if (step instanceof Step.MovePointer m) {
-      HistoryEntry entry = m.history().get(m.history().size() - 1);
-      String type = entry.type.equals(Reasons.DEPLOY) ? "Normal" : "Warning";
-      return Optional.of(event(instance, type, "Pointer" + entry.type, "pointer moved "
-          + (m.from() == null ? "" : "from revision " + m.from() + " ") + "to revision " + m.to() + ": "
-          + entry.reason, now));
-    }
-    if (step instanceof Step.RecordVerdict v && v.verdict() != Verdict.STABLE) {
-      return Optional.of(event(instance, "Warning", "Revision" + v.verdict().value(),
-          "revision " + v.revision() + " " + v.verdict().value().toLowerCase(Locale.ROOT) + ": " + v.reason(), now));
-    }
-    return Optional.empty();
+    return DecisionEvents.forStep(instance.getMetadata().getName(), step).map(n -> event(instance, n, now));
+  }
+
+  /** The Events of conditions this plan reports and the instance's status did not show yet. */
+  static List<Event> forConditions(CkanInstance instance, Plan plan, Instant now) {
+    return DecisionEvents.forConditions(instance.getStatus(), plan).stream().map(n -> event(instance, n, now))
+        .toList();
+  }
+
+  /** A failed reconcile's Warning, once per distinct error the status does not already show. */
+  static Optional<Event> forError(CkanInstance instance, String message, Instant now) {
+    return DecisionEvents.forError(instance.getStatus(), message).map(n -> event(instance, n, now));
+  }
+
+  static Event event(CkanInstance instance, DecisionEvents.Notice notice, Instant now) {
+    return event(instance, notice.type(), notice.reason(), notice.message(), now);
   }
 
   static Event event(CkanInstance instance, String type, String reason, String message, Instant now) {

@@ -170,7 +170,7 @@ public final class Reconciliation {
       wrote = false;
     }
 
-    stalledEvent(instance, plan, now).ifPresent(events::emit);
+    EventRecorder.forConditions(instance, plan, now).forEach(events::emit);
     CkanInstanceStatus status = StatusReport.build(instance.getMetadata().getGeneration() == null ? 0
         : instance.getMetadata().getGeneration(), observed, plan, instance.getStatus(), now);
     return new Outcome(status, plan.requeueAfter(), List.copyOf(applied), wrote);
@@ -220,19 +220,6 @@ public final class Reconciliation {
         && c.missing().contains(Step.ObjectKind.CONFIG_MAP) || s instanceof Step.StartMigration
         || s instanceof Step.StartBuild || s instanceof Step.BringUp
         || s instanceof Step.Scale sc && sc.replicas() > 0 || s instanceof Step.ScaleWorkers w && w.replicas() > 0);
-  }
-
-  /** A Warning when the instance becomes Stalled (not on every reconcile while it stays so). */
-  private static java.util.Optional<io.fabric8.kubernetes.api.model.Event> stalledEvent(CkanInstance instance,
-      Plan plan, Instant now) {
-    io.ckan.operator.plan.Condition stalled = plan.condition(io.ckan.operator.plan.Condition.STALLED);
-    boolean wasStalled = instance.getStatus() != null && instance.getStatus().conditions != null
-        && instance.getStatus().conditions.stream().anyMatch(c -> c.getType().equals(stalled.type())
-            && "True".equals(c.getStatus()) && stalled.reason().equals(c.getReason()));
-    if (!stalled.status() || wasStalled) {
-      return java.util.Optional.empty();
-    }
-    return java.util.Optional.of(EventRecorder.event(instance, "Warning", stalled.reason(), stalled.message(), now));
   }
 
   /**

@@ -47,7 +47,20 @@ public final class RevisionObjects {
     annotations.put(Labels.IMAGE_SOURCE, release.build() != null ? "build" : release.imagePinned() ? "prebuilt"
         : "base");
     annotations.put(Labels.PLUGINS, String.join(",", release.plugins()));
+    if (release.build() != null) {
+      annotations.put(Labels.EXTENSIONS, extensions(release.build().extensions()));
+    }
     return annotations;
+  }
+
+  /** The extensions a built image installs, by name, as {@link Labels#EXTENSIONS} records them. */
+  static String extensions(List<io.ckan.operator.api.ExtensionSpec> extensions) {
+    java.util.TreeMap<String, String> installed = new java.util.TreeMap<>();
+    for (io.ckan.operator.api.ExtensionSpec e : extensions == null ? List.<io.ckan.operator.api.ExtensionSpec>of() : extensions) {
+      String source = e.pip != null ? "pip " + e.pip : "git " + e.git.url + "@" + e.git.ref;
+      installed.put(e.name, source + (e.requirementsFile == null ? "" : " -r " + e.requirementsFile));
+    }
+    return io.fabric8.kubernetes.client.utils.Serialization.asJson(installed);
   }
 
   public static ConfigMap configMap(Owner owner, int revision, Release release) {

@@ -52,7 +52,32 @@ class KubectlOnServerTest extends ApiServerTier {
           events);
       assertTrue(events.matches("(?s).*Warning\\s+PointerRollback\\s+.*pointer moved from revision 2 to revision 1.*"),
           events);
+
+      // the kubectl plugin (in process) through the admin's kubeconfig, on the real server
+      String status = plugin(0, "status", "portal");
+      assertTrue(status.contains("Pointer:  revision 1, the spec's is revision 2"), status);
+      assertTrue(status.matches("(?s).*Recent events\\n.*Warning\\s+PointerRollback\\s+pointer moved from revision 2 to "
+          + "revision 1.*"), status);
+      assertTrue(plugin(0, "history", "portal").matches("(?s).*\\n3\\s+\\S+\\s+\\S+\\s+Rollback\\s+2\\s+1\\s.*"));
+      assertTrue(plugin(1, "diff", "portal", "1", "2").matches("(?s).*\\nversion\\s+2\\.11\\.5\\s+2\\.11\\.6\\n.*"));
+      plugin(0, "pause", "portal");
+      assertEquals("true", ok("get", "ckan", "portal", "-o", "jsonpath={.metadata.annotations.ckan\\.io/paused}"));
+      plugin(0, "resume", "portal");
+      assertEquals("", ok("get", "ckan", "portal", "-o", "jsonpath={.metadata.annotations.ckan\\.io/paused}"));
     }
+  }
+
+  /** {@code kubectl ckan ARGS} as the admin; asserts its exit code and returns what it printed. */
+  private String plugin(int exitCode, String... args) {
+    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+    java.io.PrintStream print = new java.io.PrintStream(out, true, java.nio.charset.StandardCharsets.UTF_8);
+    String[] argv = java.util.stream.Stream.concat(java.util.Arrays.stream(args), java.util.stream.Stream.of(
+        "--kubeconfig", server.kubeconfig(ControlPlane.User.ADMIN).toString(), "-n", OperatorHarness.NS))
+        .toArray(String[]::new);
+    int code = io.ckan.operator.cli.kubectl.KubectlCkan.execute(argv, print, print, java.time.Clock.systemUTC());
+    String shown = out.toString(java.nio.charset.StandardCharsets.UTF_8);
+    assertEquals(exitCode, code, "kubectl ckan " + String.join(" ", args) + "\n" + shown);
+    return shown;
   }
 
   private String ok(String... args) {

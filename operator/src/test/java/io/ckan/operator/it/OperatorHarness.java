@@ -58,24 +58,32 @@ public final class OperatorHarness implements AutoCloseable {
   private final java.util.function.UnaryOperator<StatusShowProbe> probeWrapper;
   private KubernetesClient operatorClient;
   private OperatorRunner operator;
+  /** The namespaces the operator watches (the chart's watchNamespaces); empty: all. */
+  private Set<String> watchNamespaces = Set.of();
 
   /** The scenario's Jobs behave like CKAN's unless a test's rules say otherwise (builds push, migrations succeed). */
   public OperatorHarness(Scenario scenario) {
     this(scenario, java.util.function.UnaryOperator.identity());
   }
 
+  /** As above, the operator watching only the given namespaces (the chart's watchNamespaces). */
+  public OperatorHarness(Scenario scenario, Set<String> watchNamespaces) {
+    this(scenario, java.util.function.UnaryOperator.identity(), watchNamespaces, true);
+  }
+
   /** As above, with the operator's status_show probe wrapped (a CKAN that hangs, say). */
   public OperatorHarness(Scenario scenario, java.util.function.UnaryOperator<StatusShowProbe> probe) {
-    this(scenario, probe, true);
+    this(scenario, probe, Set.of(), true);
   }
 
   /** The mock cluster and the simulated controllers, with no operator: the test starts its own (several, say). */
   public static OperatorHarness withoutOperator(Scenario scenario) {
-    return new OperatorHarness(scenario, java.util.function.UnaryOperator.identity(), false);
+    return new OperatorHarness(scenario, java.util.function.UnaryOperator.identity(), Set.of(), false);
   }
 
   private OperatorHarness(Scenario scenario, java.util.function.UnaryOperator<StatusShowProbe> probe,
-      boolean startOperator) {
+      Set<String> watchNamespaces, boolean startOperator) {
+    this.watchNamespaces = watchNamespaces;
     this.probeWrapper = probe;
     scenario.defaultJobBehaviour(CkanJobs.succeed(Duration.ofSeconds(1)));
     this.cluster = SimulatedCluster.start(scenario);
@@ -120,7 +128,7 @@ public final class OperatorHarness implements AutoCloseable {
   public void startOperator() {
     operatorClient = new KubernetesClientBuilder().withConfig(operatorConfig.get())
         .withHttpClientBuilderConsumer(b -> b.addOrReplaceInterceptor("request-log", requests)).build();
-    operator = OperatorRunner.start(operatorClient, Set.of(), Clock.systemUTC(),
+    operator = OperatorRunner.start(operatorClient, watchNamespaces, Clock.systemUTC(),
         probeWrapper.apply(new HttpStatusShowProbe(workloads::serviceUrl, Duration.ofSeconds(2))), this::journal,
         new io.javaoperatorsdk.operator.api.monitoring.Metrics() {
           @Override

@@ -65,4 +65,24 @@ class ClusterObserverTest {
     extraKey.getSpec().getSelector().put("tier", "canary");
     assertFalse(ClusterObserver.pointerOf("portal", extraKey).orElseThrow().selectorIntact());
   }
+
+  /**
+   * Found by RbacAsUsedTest: a retry of a failed build is recorded on the config snapshot (no Deployment yet); once the
+   * revision runs, that token must still count as handled, or a manual rollback (which judges the revision RolledBack)
+   * was undone at once by the old ckan.io/retry annotation, taken for a new request.
+   */
+  @Test
+  void aRetryTokenHandledOnTheConfigSnapshotStaysHandledOnceTheRevisionHasADeployment() {
+    Map<String, String> labels = Map.of(Labels.REVISION, "2", Labels.COMPONENT, Labels.WEB);
+    var snapshot = new io.fabric8.kubernetes.api.model.ConfigMapBuilder().withNewMetadata().withName("portal-r2")
+        .withLabels(labels).withAnnotations(Map.of(Labels.RETRY_HANDLED, "again")).endMetadata().build();
+    Deployment web = new DeploymentBuilder().withNewMetadata().withName("portal-r2").withLabels(labels)
+        .withAnnotations(Map.of(Labels.VERDICT, "RolledBack")).endMetadata().withNewSpec().withReplicas(1).endSpec()
+        .build();
+    assertEquals("again", ClusterObserver.observe("portal", List.of(web), List.of(), List.of(snapshot)).revisions()
+        .get(0).retryHandled());
+    web.getMetadata().setAnnotations(Map.of(Labels.RETRY_HANDLED, "later"));
+    assertEquals("later", ClusterObserver.observe("portal", List.of(web), List.of(), List.of(snapshot)).revisions()
+        .get(0).retryHandled(), "a token handled on the Deployment is the newer one");
+  }
 }
