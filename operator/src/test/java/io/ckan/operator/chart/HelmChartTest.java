@@ -252,7 +252,7 @@ class HelmChartTest {
       assertEquals(1, rules.size());
       assertEquals(List.of("coordination.k8s.io"), rules.get(0).getApiGroups());
       assertEquals(List.of("leases"), rules.get(0).getResources());
-      assertEquals(List.of("get", "create", "update"), rules.get(0).getVerbs());
+      assertEquals(List.of("get", "create", "update", "patch"), rules.get(0).getVerbs());
       RoleBinding b = SERIALIZATION.convertValue(ofKind(docs, "RoleBinding").stream().filter(HelmChartTest::isLeaseRbac)
           .findFirst().orElseThrow(), RoleBinding.class);
       assertEquals(roles.get(0).path("metadata").path("name").asText(), b.getRoleRef().getName());

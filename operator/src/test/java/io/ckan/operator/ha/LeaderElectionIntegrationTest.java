@@ -13,9 +13,6 @@ import io.ckan.operator.reconcile.OperatorRunner;
 import io.ckan.sim.Behaviour;
 import io.ckan.sim.RequestLog;
 import io.ckan.sim.Scenario;
-import io.fabric8.kubernetes.api.model.authorization.v1.ResourceRuleBuilder;
-import io.fabric8.kubernetes.api.model.authorization.v1.SelfSubjectRulesReview;
-import io.fabric8.kubernetes.api.model.authorization.v1.SelfSubjectRulesReviewBuilder;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -42,12 +39,7 @@ class LeaderElectionIntegrationTest {
   private void cluster(Scenario scenario) {
     h = OperatorHarness.withoutOperator(scenario);
     open.add(h);
-    // JOSDK asks at start whether it may use Leases (a SelfSubjectRulesReview); the mock answers as the chart's Role
-    SelfSubjectRulesReview allowed = new SelfSubjectRulesReviewBuilder().withNewStatus().withIncomplete(false)
-        .withResourceRules(new ResourceRuleBuilder().withApiGroups("coordination.k8s.io").withResources("leases")
-            .withVerbs("get", "create", "update").build()).endStatus().build();
-    h.cluster.server().expect().post().withPath("/apis/authorization.k8s.io/v1/selfsubjectrulesreviews")
-        .andReturn(201, allowed).always();
+    h.answerLeaseAccessReviews();
   }
 
   private Replica replica(String identity, Duration lease) {

@@ -125,11 +125,28 @@ public final class OperatorHarness implements AutoCloseable {
     return new OperatorHarness(scenario, admin, controllers, operatorConfig);
   }
 
+  /**
+   * JOSDK asks at the start of leader election whether it may use Leases (a SelfSubjectRulesReview), which the mock
+   * cannot answer: it answers as the chart's leader-election Role does.
+   */
+  public void answerLeaseAccessReviews() {
+    var allowed = new io.fabric8.kubernetes.api.model.authorization.v1.SelfSubjectRulesReviewBuilder().withNewStatus()
+        .withIncomplete(false).withResourceRules(new io.fabric8.kubernetes.api.model.authorization.v1
+            .ResourceRuleBuilder().withApiGroups("coordination.k8s.io").withResources("leases")
+            .withVerbs("get", "create", "update", "patch").build()).endStatus().build();
+    cluster.server().expect().post().withPath("/apis/authorization.k8s.io/v1/selfsubjectrulesreviews")
+        .andReturn(201, allowed).always();
+  }
+
+  /** Leader election for the next {@link #startOperator()} (null: the operator reconciles alone, the default). */
+  public OperatorRunner.LeaderElection leaderElection;
+
   public void startOperator() {
     operatorClient = new KubernetesClientBuilder().withConfig(operatorConfig.get())
         .withHttpClientBuilderConsumer(b -> b.addOrReplaceInterceptor("request-log", requests)).build();
     operator = OperatorRunner.start(operatorClient, watchNamespaces, Clock.systemUTC(),
         probeWrapper.apply(new HttpStatusShowProbe(workloads::serviceUrl, Duration.ofSeconds(2))), this::journal,
+        OperatorRunner.Options.defaults().withLeaderElection(leaderElection).withMetrics(
         new io.javaoperatorsdk.operator.api.monitoring.Metrics() {
           @Override
           public <T> T timeControllerExecution(ControllerExecution<T> execution) throws Exception {
@@ -139,7 +156,7 @@ public final class OperatorHarness implements AutoCloseable {
               reconciles.incrementAndGet();
             }
           }
-        });
+        }));
   }
 
   private volatile Predicate<String> crashAfter;
