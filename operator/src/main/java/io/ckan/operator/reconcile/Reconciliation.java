@@ -170,7 +170,10 @@ public final class Reconciliation {
       wrote = false;
     }
 
-    EventRecorder.forConditions(instance, plan, now).forEach(events::emit);
+    List<io.fabric8.kubernetes.api.model.Event> announced = EventRecorder.forConditions(instance, plan, now);
+    announced.forEach(events::emit);
+    // an Event announcing a condition is deduplicated against the status: the status that shows it goes out now
+    wrote &= announced.isEmpty();
     CkanInstanceStatus status = StatusReport.build(instance.getMetadata().getGeneration() == null ? 0
         : instance.getMetadata().getGeneration(), observed, plan, instance.getStatus(), now);
     return new Outcome(status, plan.requeueAfter(), List.copyOf(applied), wrote);

@@ -92,6 +92,10 @@ class KubectlPluginIntegrationTest extends IntegrationTest {
     });
     h.awaitReady("portal", 2, T);
     h.watchUntil(T, () -> { }, x -> x.revisions("portal").get(1).getSpec().getReplicas() == 0);
+    // the status reports the scale-down as progress (within StatusWrites.PROGRESS_INTERVAL)
+    h.watchUntil(T, () -> { }, x -> x.cr("portal").get().getStatus().revisions.stream()
+        .anyMatch(r -> r.number == 1 && r.replicas != null && r.replicas == 0 && r.availableReplicas != null
+            && r.availableReplicas == 0));
 
     // status: the current context's namespace has no such instance; --context and -n find it
     assertEquals(ExitCodes.NOT_FOUND, ckan("status", "portal").code());
