@@ -130,15 +130,19 @@ public final class Demo {
   }
 
   private void scenarioSteps() throws Exception {
-    timeline.step("1. kubectl apply -f examples/minimal.yaml  (CKAN 2.11.5, 2 replicas)");
+    timeline.step("1. kubectl apply -f examples/minimal.yaml, with spec.version 2.11.4  (a patch behind 2.11's "
+        + "latest, 2 replicas)");
     CkanInstance minimal = example("examples/minimal.yaml");
+    minimal.getSpec().version = "2.11.4";
     client.resource(minimal).create();
     awaitState("revision 1 live and Ready", s -> ready(s, 1));
+    printCondition("PatchCurrent");
 
-    timeline.step("2. kubectl apply -f examples/pinned-extensions.yaml  (adds dcat, scheming, harvest: the operator "
+    timeline.step("2. kubectl apply -f examples/pinned-extensions.yaml  (2.11.5, the latest patch; adds dcat, scheming, harvest: the operator "
         + "builds the release image)");
     applyExample("examples/pinned-extensions.yaml");
     awaitState("revision 2 live and Ready", s -> ready(s, 2));
+    printCondition("PatchCurrent");
     awaitState("revision 1 scaled down after the bake window",
         s -> s.revisions.stream().anyMatch(r -> r.number == 1 && "Superseded".equals(r.state) && r.replicas == 0));
 
@@ -321,6 +325,12 @@ public final class Demo {
   private static boolean is(CkanInstanceStatus s, String type, String status, String reason) {
     Condition c = condition(s, type);
     return c != null && status.equals(c.getStatus()) && (reason == null || reason.equals(c.getReason()));
+  }
+
+  /** Patch currency: the condition as {@code kubectl get ckan portal -o yaml} shows it (it never blocks a rollout). */
+  private void printCondition(String type) {
+    Condition c = condition(status(), type);
+    timeline.line("status", type + "=" + c.getStatus() + " (" + c.getReason() + "): " + c.getMessage());
   }
 
   private static Condition condition(CkanInstanceStatus s, String type) {

@@ -97,6 +97,9 @@ class DemoTest {
 
   private static void assertTimeline(String out) {
     assertTrue(out.contains("pointer set to revision 1"), out);
+    assertTrue(out.contains("PatchCurrent=False (NewerPatchAvailable): 2.11.4 is behind 2.11.5 (released 2026-04-29)"),
+        out);
+    assertTrue(out.contains("PatchCurrent=True (LatestPatch): 2.11.5 is the latest patch of 2.11"), out);
     assertTrue(out.contains("started: image registry.example.org/ckan/portal:2.11.5-"), out);
     assertTrue(out.contains("image builds: 1 "), out);
     assertTrue(out.contains("pointer moved from revision 1 to revision 2"), out);

@@ -2,6 +2,7 @@ package io.ckan.operator.cli;
 
 import io.ckan.operator.health.HttpStatusShowProbe;
 import io.ckan.operator.monitoring.ProbeServer;
+import io.ckan.operator.currency.ReleaseLinesSource;
 import io.ckan.operator.reconcile.OperatorRunner;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
@@ -38,6 +39,8 @@ final class RunCommand {
         .withRegistry(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT))
         .withDrainTimeout(settings.drain());
     // a leader that loses its lease while running exits; its restart comes back as a standby
+    options = options.withReleaseLines(settings.releaseLines().map(cm -> ReleaseLinesSource.overriddenBy(client,
+        cm.get(0), cm.get(1), Clock.systemUTC())).orElse(null));
     options = settings.leaderElection(() -> new Thread(() -> System.exit(1), "lease-lost").start())
         .map(options::withLeaderElection).orElse(options);
     OperatorRunner runner;

@@ -3,6 +3,7 @@ package io.ckan.operator.cli;
 import io.ckan.operator.reconcile.OperatorRunner;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -20,9 +21,12 @@ import java.util.stream.Collectors;
  * @param drain          how long a stop waits for running reconciles ({@code CKAN_OPERATOR_DRAIN_SECONDS}, 20)
  * @param stuckAfter     a reconcile running longer, or informers unhealthy longer, fails /healthz
  *                       ({@code CKAN_OPERATOR_STUCK_AFTER_SECONDS}, 300)
+ * @param releaseLines   the ConfigMap that overrides the shipped release-line table, as {namespace, name}: its name
+ *                       from {@code CKAN_OPERATOR_RELEASE_LINES}, in the operator's namespace
+ *                       ({@code CKAN_OPERATOR_NAMESPACE}); empty when either is unset
  */
 record RunSettings(Set<String> namespaces, int port, Optional<String> leaseNamespace, String identity,
-    String leaseName, Duration drain, Duration stuckAfter) {
+    String leaseName, Duration drain, Duration stuckAfter, Optional<List<String>> releaseLines) {
 
   static RunSettings from(Map<String, String> env) {
     boolean election = Boolean.parseBoolean(env.getOrDefault("CKAN_OPERATOR_LEADER_ELECTION", "false"));
@@ -36,7 +40,13 @@ record RunSettings(Set<String> namespaces, int port, Optional<String> leaseNames
         Integer.parseInt(env.getOrDefault("CKAN_OPERATOR_HEALTH_PORT", "8080")),
         election ? Optional.of(leaseNamespace) : Optional.empty(), identity == null ? "ckan-operator" : identity,
         env.getOrDefault("CKAN_OPERATOR_LEASE_NAME", OperatorRunner.LeaderElection.LEASE_NAME),
-        seconds(env, "CKAN_OPERATOR_DRAIN_SECONDS", 20), seconds(env, "CKAN_OPERATOR_STUCK_AFTER_SECONDS", 300));
+        seconds(env, "CKAN_OPERATOR_DRAIN_SECONDS", 20), seconds(env, "CKAN_OPERATOR_STUCK_AFTER_SECONDS", 300),
+        releaseLines(leaseNamespace, env.get("CKAN_OPERATOR_RELEASE_LINES")));
+  }
+
+  private static Optional<List<String>> releaseLines(String namespace, String name) {
+    return namespace == null || namespace.isBlank() || name == null || name.isBlank() ? Optional.empty()
+        : Optional.of(List.of(namespace, name.trim()));
   }
 
   /** The lease settings, when leader election is on; {@code onLost} runs if the lease is lost while running. */

@@ -48,7 +48,9 @@ public final class DomainMetrics {
   private static final String VERIFICATION = "From a revision's bring-up to its verdict";
   private static final String TO_REVERT = "From the event that showed a failure to the pointer write that moved "
       + "the pointer back";
-  static final List<String> CONDITIONS = List.of("Ready", "Reconciling", "Stalled", "Available", "RolledBack");
+  /** The conditions {@code ckan.instances} counts (PatchCurrent and SupportedLine: patch currency, by status). */
+  static final List<String> CONDITIONS = List.of("Ready", "Reconciling", "Stalled", "Available", "RolledBack",
+      "PatchCurrent", "SupportedLine");
 
   /** Cached objects the durations are read from (build and migration Jobs, revision Deployments and ConfigMaps). */
   public interface Objects {

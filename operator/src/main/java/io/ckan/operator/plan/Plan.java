@@ -37,6 +37,16 @@ public record Plan(
     return new Plan(List.of(), desiredRevision, List.copyOf(replaced), states, requeueAfter);
   }
 
+  /**
+   * This plan reporting {@code more} conditions besides its own (conditions that inform and never decide, such as
+   * patch currency: they change no step and no other condition).
+   */
+  public Plan reporting(List<Condition> more) {
+    List<Condition> all = new java.util.ArrayList<>(conditions);
+    all.addAll(more);
+    return new Plan(steps, desiredRevision, List.copyOf(all), states, requeueAfter);
+  }
+
   public Condition condition(String type) {
     return conditions.stream().filter(c -> c.type().equals(type)).findFirst().orElseThrow();
   }

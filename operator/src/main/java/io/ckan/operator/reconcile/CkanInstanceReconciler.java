@@ -71,10 +71,15 @@ public class CkanInstanceReconciler implements Reconciler<CkanInstance>, AutoClo
   }
 
   public CkanInstanceReconciler(Clock clock, StatusShowProbe probe, Consumer<String> journal, Listener listener) {
+    this(clock, probe, journal, listener, io.ckan.operator.currency.ReleaseLinesSource.shippedOnly());
+  }
+
+  public CkanInstanceReconciler(Clock clock, StatusShowProbe probe, Consumer<String> journal, Listener listener,
+      io.ckan.operator.currency.ReleaseLinesSource releaseLines) {
     this.listener = listener;
     this.health = new ScheduledHealthChecks(probe, HEALTH_CHECK_PARALLELISM,
         target -> healthChanges.propagateEvent(new ResourceID(target.instance(), target.namespace())));
-    this.reconciliation = new Reconciliation(clock, health, journal);
+    this.reconciliation = new Reconciliation(clock, health, journal, releaseLines);
     this.clock = clock;
   }
 

@@ -85,6 +85,18 @@ final class DecisionEvents {
     return Optional.empty();
   }
 
+  /** The Event that reports a minor upgrade: when the step creates the revision that moves to a later line. */
+  static Optional<Notice> forMinorUpgrade(Step step, String liveVersion, String targetVersion,
+      io.ckan.operator.currency.ReleaseLines lines) {
+    if (!(step instanceof Step.CreateRevision c && c.missing().contains(Step.ObjectKind.CONFIG_MAP))) {
+      return Optional.empty();
+    }
+    return io.ckan.operator.currency.PatchCurrency.minorUpgrade(liveVersion, targetVersion, lines)
+        .map(message -> new Notice(NORMAL, MINOR_UPGRADE, "revision " + c.revision() + ": " + message));
+  }
+
+  static final String MINOR_UPGRADE = "MinorUpgrade";
+
   /** Failed and rolled-back verdicts warn (naming the cause); Stable says the revision was verified and baked. */
   private static Optional<Notice> verdict(Step.RecordVerdict v) {
     if (v.verdict() == Verdict.STABLE) {

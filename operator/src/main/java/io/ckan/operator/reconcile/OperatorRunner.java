@@ -1,6 +1,7 @@
 package io.ckan.operator.reconcile;
 
 import io.ckan.operator.api.CkanInstance;
+import io.ckan.operator.currency.ReleaseLinesSource;
 import io.ckan.operator.health.StatusShowProbe;
 import io.ckan.operator.monitoring.DomainMetrics;
 import io.ckan.operator.monitoring.MetricsChain;
@@ -65,25 +66,30 @@ public final class OperatorRunner implements AutoCloseable, ProbeServer.Source {
    * @param drainTimeout   how long a stop waits for running reconciles to finish
    */
   public record Options(Metrics metrics, PrometheusMeterRegistry registry, LeaderElection leaderElection,
-      Duration drainTimeout) {
+      Duration drainTimeout, ReleaseLinesSource releaseLines) {
     public static Options defaults() {
-      return new Options(Metrics.NOOP, null, null, Duration.ofSeconds(5));
+      return new Options(Metrics.NOOP, null, null, Duration.ofSeconds(5), null);
     }
 
     public Options withMetrics(Metrics value) {
-      return new Options(value, registry, leaderElection, drainTimeout);
+      return new Options(value, registry, leaderElection, drainTimeout, releaseLines);
     }
 
     public Options withRegistry(PrometheusMeterRegistry value) {
-      return new Options(metrics, value, leaderElection, drainTimeout);
+      return new Options(metrics, value, leaderElection, drainTimeout, releaseLines);
     }
 
     public Options withLeaderElection(LeaderElection value) {
-      return new Options(metrics, registry, value, drainTimeout);
+      return new Options(metrics, registry, value, drainTimeout, releaseLines);
     }
 
     public Options withDrainTimeout(Duration value) {
-      return new Options(metrics, registry, leaderElection, value);
+      return new Options(metrics, registry, leaderElection, value, releaseLines);
+    }
+
+    /** The release-line table's source (null: the shipped table only). */
+    public Options withReleaseLines(ReleaseLinesSource value) {
+      return new Options(metrics, registry, leaderElection, drainTimeout, value);
     }
   }
 
@@ -170,7 +176,8 @@ public final class OperatorRunner implements AutoCloseable, ProbeServer.Source {
                 reconcileClock.triggerToPointerWrite(ResourceID.fromResource(instance)), cluster);
           }
         };
-    CkanInstanceReconciler reconciler = new CkanInstanceReconciler(clock, probe, journal, listener);
+    CkanInstanceReconciler reconciler = new CkanInstanceReconciler(clock, probe, journal, listener,
+        options.releaseLines() == null ? ReleaseLinesSource.shippedOnly() : options.releaseLines());
     operator.register(reconciler, config);
     operator.start();
     return new OperatorRunner(operator, reconciler, client, reconcileClock, leadership, registry, domain);

@@ -5,6 +5,9 @@ import io.ckan.operator.api.CkanInstance;
 import io.ckan.operator.api.CkanInstanceSpec;
 import io.ckan.operator.api.CkanInstanceStatus;
 import io.ckan.operator.api.RolloutSpec;
+import io.ckan.operator.currency.PatchCurrency;
+import io.ckan.operator.currency.ReleaseLines;
+import io.ckan.operator.currency.ReleaseLinesSource;
 import io.ckan.operator.health.StatusShow;
 import io.ckan.operator.health.HealthSource;
 import io.ckan.operator.health.StatusShowProbe;
@@ -51,6 +54,7 @@ public final class Reconciliation {
   private final Clock clock;
   private final HealthSource health;
   private final Consumer<String> journal;
+  private final ReleaseLinesSource releaseLines;
 
   /** status_show asked synchronously, on the reconciling thread (tests that drive reconciles directly). */
   public Reconciliation(Clock clock, StatusShowProbe probe, Consumer<String> journal) {
@@ -58,9 +62,15 @@ public final class Reconciliation {
   }
 
   public Reconciliation(Clock clock, HealthSource health, Consumer<String> journal) {
+    this(clock, health, journal, ReleaseLinesSource.shippedOnly());
+  }
+
+  /** @param releaseLines the release-line table the patch-currency conditions are judged by */
+  public Reconciliation(Clock clock, HealthSource health, Consumer<String> journal, ReleaseLinesSource releaseLines) {
     this.clock = clock;
     this.health = health;
     this.journal = journal;
+    this.releaseLines = releaseLines;
   }
 
   /**
@@ -149,6 +159,9 @@ public final class Reconciliation {
     }
 
     Release release = outcome instanceof ReleaseOutcome.Ready ready ? ready.release() : null;
+    ReleaseLines lines = releaseLines.current();
+    String liveVersion = observed.pointer().flatMap(p -> observed.revisions().stream()
+        .filter(r -> r.number() == p.revision()).findFirst()).map(ObservedRevision::version).orElse(null);
     boolean wrote = revert.isPresent();
     try {
       if (release != null) {
@@ -163,6 +176,10 @@ public final class Reconciliation {
         applied.add(step);
         wrote = true;
         EventRecorder.forStep(instance, step, now).ifPresent(events::emit);
+        if (release != null) {
+          DecisionEvents.forMinorUpgrade(step, liveVersion, release.version(), lines)
+              .ifPresent(n -> events.emit(EventRecorder.event(instance, n, now)));
+        }
       }
     } catch (NameGuard.Conflict conflict) {
       // the pass stops where it stands; this report is the decision (written at once), not a pass to wait for
@@ -170,6 +187,8 @@ public final class Reconciliation {
       wrote = false;
     }
 
+    // patch currency informs and never decides: added to the report after every step is written
+    plan = plan.reporting(PatchCurrency.conditions(spec == null ? null : spec.version, lines));
     List<io.fabric8.kubernetes.api.model.Event> announced = EventRecorder.forConditions(instance, plan, now);
     announced.forEach(events::emit);
     // an Event announcing a condition is deduplicated against the status: the status that shows it goes out now

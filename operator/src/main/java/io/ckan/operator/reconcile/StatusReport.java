@@ -55,7 +55,7 @@ public final class StatusReport {
     }
     String time = now.truncatedTo(ChronoUnit.SECONDS).toString();
     for (io.ckan.operator.plan.Condition c : plan.conditions()) {
-      String statusValue = c.status() ? "True" : "False";
+      String statusValue = c.statusValue();
       Condition old = previous == null || previous.conditions == null ? null : previous.conditions.stream()
           .filter(p -> c.type().equals(p.getType())).findFirst().orElse(null);
       String transition = old != null && statusValue.equals(old.getStatus()) && old.getLastTransitionTime() != null

@@ -394,8 +394,36 @@ class HelmChartTest {
     return doc.path("metadata").path("name").asText().endsWith(LEASE_RBAC);
   }
 
+  /** Without the Roles of the operator's own namespace (the Lease's, the release-line override's). */
   private static List<JsonNode> withoutLeaseRbac(List<JsonNode> docs) {
-    return docs.stream().filter(d -> !isLeaseRbac(d)).toList();
+    return docs.stream().filter(d -> !isLeaseRbac(d) && !isReleaseLinesRbac(d)).toList();
+  }
+
+  private static final String RELEASE_LINES_RBAC = "-release-lines";
+
+  private static boolean isReleaseLinesRbac(JsonNode doc) {
+    return doc.path("metadata").path("name").asText().endsWith(RELEASE_LINES_RBAC);
+  }
+
+  @Test
+  void theReleaseLineOverrideIsReadableByNameInTheReleaseNamespaceOnly() throws Exception {
+    for (List<JsonNode> docs : List.of(render(), render("--set", "watchNamespaces={a,b}"))) {
+      List<JsonNode> roles = ofKind(docs, "Role").stream().filter(HelmChartTest::isReleaseLinesRbac).toList();
+      assertEquals(1, roles.size());
+      assertEquals(RELEASE_NAMESPACE, roles.get(0).path("metadata").path("namespace").asText());
+      List<PolicyRule> rules = new ArrayList<>();
+      roles.get(0).path("rules").forEach(n -> rules.add(SERIALIZATION.convertValue(n, PolicyRule.class)));
+      assertEquals(1, rules.size());
+      assertEquals(List.of("configmaps"), rules.get(0).getResources());
+      assertEquals(List.of("ckan-release-lines"), rules.get(0).getResourceNames());
+      assertEquals(List.of("get"), rules.get(0).getVerbs());
+      RoleBinding b = SERIALIZATION.convertValue(ofKind(docs, "RoleBinding").stream()
+          .filter(HelmChartTest::isReleaseLinesRbac).findFirst().orElseThrow(), RoleBinding.class);
+      assertEquals(roles.get(0).path("metadata").path("name").asText(), b.getRoleRef().getName());
+      assertBindsOperatorServiceAccount(docs, b.getSubjects());
+    }
+    List<JsonNode> without = render("--set", "releaseLinesConfigMap=");
+    assertTrue(without.stream().noneMatch(HelmChartTest::isReleaseLinesRbac), "no override: no Role");
   }
 
   private static String fieldRef(Container c, String name) {

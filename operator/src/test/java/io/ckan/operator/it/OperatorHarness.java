@@ -141,12 +141,21 @@ public final class OperatorHarness implements AutoCloseable {
   /** Leader election for the next {@link #startOperator()} (null: the operator reconciles alone, the default). */
   public OperatorRunner.LeaderElection leaderElection;
 
+  /**
+   * For the next {@link #startOperator()}: the ConfigMap in {@link #NS} that overrides the release-line table, as the
+   * chart's releaseLinesConfigMap names it (null: the shipped table only, the default).
+   */
+  public String releaseLinesConfigMap;
+
   public void startOperator() {
     operatorClient = new KubernetesClientBuilder().withConfig(operatorConfig.get())
         .withHttpClientBuilderConsumer(b -> b.addOrReplaceInterceptor("request-log", requests)).build();
+    io.ckan.operator.currency.ReleaseLinesSource lines = releaseLinesConfigMap == null ? null
+        : io.ckan.operator.currency.ReleaseLinesSource.overriddenBy(operatorClient, NS, releaseLinesConfigMap,
+            Clock.systemUTC());
     operator = OperatorRunner.start(operatorClient, watchNamespaces, Clock.systemUTC(),
         probeWrapper.apply(new HttpStatusShowProbe(workloads::serviceUrl, Duration.ofSeconds(2))), this::journal,
-        OperatorRunner.Options.defaults().withLeaderElection(leaderElection).withMetrics(
+        OperatorRunner.Options.defaults().withLeaderElection(leaderElection).withReleaseLines(lines).withMetrics(
         new io.javaoperatorsdk.operator.api.monitoring.Metrics() {
           @Override
           public <T> T timeControllerExecution(ControllerExecution<T> execution) throws Exception {

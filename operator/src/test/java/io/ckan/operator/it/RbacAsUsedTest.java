@@ -50,6 +50,9 @@ class RbacAsUsedTest extends IntegrationTest {
    * on Leases and refuses to start without update.
    */
   private static final String CHECKED_BY_JOSDK = "coordination.k8s.io/leases:update";
+  /** Patch currency: the override of the release-line table, one ConfigMap read in the operator's namespace. */
+  private static final String RELEASE_LINES_ROLE = "Role ckan-system/ckan-operator-release-lines";
+  private static final String RELEASE_LINES = "ckan-release-lines";
   private static final String ASKED_BY_EVERYONE = "authorization.k8s.io/selfsubjectrulesreviews:create";
 
   @TempDir
@@ -72,6 +75,7 @@ class RbacAsUsedTest extends IntegrationTest {
     h.stopOperator();
     h.answerLeaseAccessReviews();
     h.leaderElection = OperatorRunner.LeaderElection.of(OperatorHarness.NS, "rbac-test", () -> { });
+    h.releaseLinesConfigMap = RELEASE_LINES;
     h.startOperator();
     exercise();
 
@@ -96,8 +100,12 @@ class RbacAsUsedTest extends IntegrationTest {
         ? Set.of("Role " + OperatorHarness.NS + "/ckan-operator", "Role other/ckan-operator")
         : Set.of("ClusterRole /ckan-operator"));
     expectedRoles.add(LEADER_ELECTION_ROLE);
+    expectedRoles.add(RELEASE_LINES_ROLE);
     assertEquals(expectedRoles, roles.keySet());
-    roles.forEach((role, grants) -> exactly(role, grants, role.equals(LEADER_ELECTION_ROLE) ? leases : resources));
+    assertTrue(h.requests.all().stream().anyMatch(r -> r.method().equals("GET") && r.path().startsWith("/api/v1/"
+        + "namespaces/" + OperatorHarness.NS + "/configmaps/" + RELEASE_LINES)), "the override was read");
+    roles.forEach((role, grants) -> exactly(role, grants, role.equals(LEADER_ELECTION_ROLE) ? leases
+        : role.equals(RELEASE_LINES_ROLE) ? Set.of("/configmaps:get") : resources));
   }
 
   /**

@@ -104,6 +104,9 @@ class MetricsIntegrationTest {
     assertEquals(2, rolledOut.get("ckan_live_revision", "namespace", "default", "instance", "portal"));
     assertEquals(1, rolledOut.get("ckan_instances", "condition", "Ready", "status", "True"));
     assertEquals(0, rolledOut.get("ckan_instances", "condition", "Ready", "status", "False"));
+    // patch currency: edited from 2.11.4 to the line's latest patch
+    assertEquals(1, rolledOut.get("ckan_instances", "condition", "PatchCurrent", "status", "True"));
+    assertEquals(0, rolledOut.get("ckan_instances", "condition", "PatchCurrent", "status", "False"));
     double verifying = rolledOut.get("ckan_verification_duration_seconds_sum", "outcome", "Verified");
     assertTrue(verifying > 0.1 && verifying < 20, "two verifications took (simulated pods start in 0.1 s) "
         + verifying + " s");
