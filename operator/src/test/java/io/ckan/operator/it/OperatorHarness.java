@@ -178,8 +178,31 @@ public final class OperatorHarness implements AutoCloseable {
     }
   }
 
+  /** The running operator (what its probe server serves). */
+  public OperatorRunner runner() {
+    return operator;
+  }
+
+  private volatile Predicate<String> blockAfter;
+  private volatile java.util.concurrent.CountDownLatch blockUntil;
+
+  /** The reconcile that writes the first line matching {@code line} then waits (holding its thread) until released. */
+  public void blockAfterWrite(Predicate<String> line, java.util.concurrent.CountDownLatch release) {
+    blockUntil = release;
+    blockAfter = line;
+  }
+
   private void journal(String line) {
     journal.add(line);
+    Predicate<String> block = blockAfter;
+    if (block != null && block.test(line)) {
+      blockAfter = null;
+      try {
+        blockUntil.await();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
     Predicate<String> trigger = crashAfter;
     if (trigger != null && trigger.test(line)) {
       crashAfter = null;
