@@ -10,7 +10,8 @@ import java.util.TreeMap;
 
 /**
  * What a release image build Job reports when it ends, following the operator's contract: one JSON line in the
- * termination message, {@code {"digest":"sha256:...","commits":{"<extension>":"<40 hex>"}}}, where the extensions
+ * termination message, {@code {"digest":"sha256:...","commits":{"<extension>":"<40 hex>"},"lock":"<gzip+base64
+ * pip freeze>"}}, the freeze being {@link #SIMULATED_FREEZE} plus the git extensions, where the extensions
  * whose git refs were resolved are named by the {@code EXT_<i>_NAME} variables of the Job's containers.
  */
 public final class ImageBuilds {
@@ -39,7 +40,54 @@ public final class ImageBuilds {
       json.append(sep).append('"').append(e.getKey()).append("\":\"").append(e.getValue()).append('"');
       sep = ",";
     }
-    return json.append("}}").toString();
+    return json.append("},\"lock\":\"").append(encodedFreeze(commits)).append("\"}").toString();
+  }
+
+  /**
+   * A plausible {@code pip freeze --all} of a CKAN 2.11 image: simulated, not recorded from a real build. Each
+   * resolved git extension appears as a VCS install at its commit, as pip reports an editable install.
+   */
+  static final String SIMULATED_FREEZE = """
+      # simulated by io.ckan.sim.ImageBuilds, not recorded from a real image
+      alembic==1.13.2
+      Babel==2.16.0
+      bleach==6.1.0
+      blinker==1.8.2
+      ckan==2.11.5
+      click==8.1.7
+      Flask==3.0.3
+      Flask-Babel==4.0.0
+      Flask-Login==0.6.3
+      Flask-WTF==1.2.1
+      Jinja2==3.1.4
+      MarkupSafe==2.1.5
+      pip==24.2
+      psycopg2==2.9.9
+      pysolr==3.10.0
+      python-dateutil==2.9.0.post0
+      pytz==2024.1
+      PyYAML==6.0.2
+      redis==5.0.8
+      requests==2.32.3
+      rq==1.16.2
+      setuptools==72.1.0
+      SQLAlchemy==1.4.52
+      urllib3==2.2.2
+      Werkzeug==3.0.6
+      WTForms==3.1.2
+      """;
+
+  static String encodedFreeze(java.util.SortedMap<String, String> commits) {
+    StringBuilder freeze = new StringBuilder(SIMULATED_FREEZE);
+    commits.forEach((name, commit) -> freeze.append("-e git+https://example.invalid/ckanext-").append(name)
+        .append('@').append(commit).append("#egg=ckanext_").append(name.replace('-', '_')).append('\n'));
+    java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+    try (java.util.zip.GZIPOutputStream gzip = new java.util.zip.GZIPOutputStream(bytes)) {
+      gzip.write(freeze.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    } catch (java.io.IOException e) {
+      throw new IllegalStateException(e);
+    }
+    return java.util.Base64.getEncoder().encodeToString(bytes.toByteArray());
   }
 
   private static List<String> gitExtensions(Job job) {

@@ -21,6 +21,8 @@ public final class Labels {
   public static final String WORKER = "worker";
   public static final String MIGRATE = "migrate";
   public static final String POINTER = "pointer";
+  /** The locked set of a revision (its ConfigMap is not the revision's config snapshot). */
+  public static final String LOCK = "lock";
 
   /** Selects everything this operator manages; the informers use it. */
   public static final String MANAGED_SELECTOR = MANAGED_BY + "=" + OPERATOR;
@@ -52,6 +54,8 @@ public final class Labels {
   public static final String RESOLVED_COMMITS = "ckan.io/resolved-commits";
   /** On build Jobs: the pushed image (repository@sha256:...), once the build succeeded. */
   public static final String BUILT_IMAGE = "ckan.io/built-image";
+  /** On build Jobs: the image's {@code pip freeze --all}, gzip+base64 as the build reported it. */
+  public static final String LOCKED_SET = "ckan.io/locked-set";
   /** On build Jobs: the tag the image was pushed under. */
   public static final String IMAGE_TAG = "ckan.io/image-tag";
   /** On build Jobs: the first 12 hex digits of the image fingerprint (labels are at most 63 characters). */

@@ -12,6 +12,13 @@ import java.util.Map;
  * @param resultRecorded the result is stored on the Job (no need to read the pod again)
  * @param owned          this instance is among the Job's owners
  * @param message        why it failed, or what it is doing
+ * @param lock           the image's locked set as the build reported it ({@code LockedSet.encode}), or null
  */
 public record ObservedBuild(String imageFingerprint, String jobName, JobState state, String image,
-    Map<String, String> commits, boolean resultRecorded, boolean owned, String message) {}
+    Map<String, String> commits, boolean resultRecorded, boolean owned, String message, String lock) {
+
+  public ObservedBuild(String imageFingerprint, String jobName, JobState state, String image,
+      Map<String, String> commits, boolean resultRecorded, boolean owned, String message) {
+    this(imageFingerprint, jobName, state, image, commits, resultRecorded, owned, message, null);
+  }
+}

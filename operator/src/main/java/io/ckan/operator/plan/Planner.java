@@ -110,6 +110,6 @@ public final class Planner {
     p.in.builds().values().stream()
         .filter(b -> b.owned() && b.state() == JobState.SUCCEEDED && b.image() != null && !b.resultRecorded())
         .forEach(b -> p.records.add(new Step.RecordBuildResult(b.jobName(), new Step.BuiltImage(b.image(),
-            b.commits()))));
+            b.commits(), b.lock()))));
   }
 }

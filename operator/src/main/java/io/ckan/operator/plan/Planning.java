@@ -250,7 +250,7 @@ final class Planning {
     }
     ObservedBuild b = in.builds().get(release.imageFingerprint());
     if (b != null && b.state() == JobState.SUCCEEDED && b.image() != null) {
-      return new Step.BuiltImage(b.image(), b.commits());
+      return new Step.BuiltImage(b.image(), b.commits(), b.lock());
     }
     String known = in.knownImages().get(release.imageFingerprint());
     return known == null ? null : new Step.BuiltImage(known, Map.of());

@@ -10,8 +10,15 @@ public sealed interface Step {
 
   enum ObjectKind { CONFIG_MAP, SERVICE, DEPLOYMENT, WORKER }
 
-  /** An image the operator built: what the revision's Deployment runs, and the commits its git refs resolved to. */
-  record BuiltImage(String image, Map<String, String> commits) {}
+  /**
+   * An image the operator built: what the revision's Deployment runs, the commits its git refs resolved to, and its
+   * locked set ({@code LockedSet.encode}d {@code pip freeze --all}, null when the build reported none).
+   */
+  record BuiltImage(String image, Map<String, String> commits, String lock) {
+    public BuiltImage(String image, Map<String, String> commits) {
+      this(image, commits, null);
+    }
+  }
 
   /**
    * Create the missing objects of the desired release's revision (all three for a new revision; ConfigMap and Service

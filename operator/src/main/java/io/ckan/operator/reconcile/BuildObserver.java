@@ -45,6 +45,7 @@ final class BuildObserver {
           .stream().anyMatch(o -> instanceUid != null && instanceUid.equals(o.getUid()));
       String image = a.get(Labels.BUILT_IMAGE);
       Map<String, String> commits = commits(a.get(Labels.RESOLVED_COMMITS));
+      String lock = a.get(Labels.LOCKED_SET);
       boolean recorded = image != null;
       String message = "";
       if (!recorded && state != JobState.RUNNING && fingerprint.equals(wantedImage)) {
@@ -54,6 +55,7 @@ final class BuildObserver {
           if (result.isPresent()) {
             image = BuildResult.imageRef(a.get(Labels.IMAGE_TAG), result.get().digest());
             commits = result.get().commits();
+            lock = result.get().lock();
           } else {
             message = "termination message " + termination.map(m -> "'" + abbreviate(m) + "'").orElse("missing");
           }
@@ -62,7 +64,7 @@ final class BuildObserver {
         }
       }
       builds.put(fingerprint, new ObservedBuild(fingerprint, job.getMetadata().getName(), state, image, commits,
-          recorded, owned, message));
+          recorded, owned, message, lock));
     }
     return builds;
   }

@@ -55,7 +55,8 @@ public final class ClusterObserver {
         }
       });
     }
-    configMaps.forEach(c -> revisionOf(c).ifPresent(n -> groups.computeIfAbsent(n, Group::new).configMap = c));
+    configMaps.stream().filter(c -> !Labels.LOCK.equals(labelsOf(c).get(Labels.COMPONENT)))
+        .forEach(c -> revisionOf(c).ifPresent(n -> groups.computeIfAbsent(n, Group::new).configMap = c));
     Optional<Pointer> pointer = Optional.empty();
     for (Service s : services) {
       if (Names.pointer(instance).equals(s.getMetadata().getName())) {

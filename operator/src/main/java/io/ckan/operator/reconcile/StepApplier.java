@@ -3,8 +3,10 @@ package io.ckan.operator.reconcile;
 import io.ckan.operator.plan.Step;
 import io.ckan.operator.release.ImageBuild;
 import io.ckan.operator.release.Release;
+import io.ckan.operator.release.LockedSet;
 import io.ckan.operator.resources.BuildObjects;
 import io.ckan.operator.resources.DesiredState;
+import io.ckan.operator.resources.LockObjects;
 import io.ckan.operator.resources.MigrationObjects;
 import io.ckan.operator.resources.WorkerObjects;
 import io.ckan.operator.contract.Labels;
@@ -122,6 +124,9 @@ public final class StepApplier {
       Map<String, Object> annotations = new LinkedHashMap<>();
       annotations.put(Labels.BUILT_IMAGE, r.built().image());
       annotations.put(Labels.RESOLVED_COMMITS, Serialization.asJson(new java.util.TreeMap<>(r.built().commits())));
+      if (r.built().lock() != null) {
+        annotations.put(Labels.LOCKED_SET, r.built().lock());
+      }
       patch(Job.class, owner.namespace(), r.jobName(), MERGE, json(Map.of("metadata", Map.of("annotations",
           annotations))));
       note(owner, "build " + r.jobName() + " pushed " + r.built().image());
@@ -197,6 +202,7 @@ public final class StepApplier {
       create(DesiredState.pick(desired, Service.class, name));
     }
     if (c.missing().contains(Step.ObjectKind.DEPLOYMENT)) {
+      createLock(owner, c.revision(), c.built());
       create(DesiredState.pick(desired, Deployment.class, name));
     }
     if (c.missing().contains(Step.ObjectKind.WORKER)) {
@@ -205,6 +211,15 @@ public final class StepApplier {
     note(owner, "created revision " + c.revision() + " " + c.missing() + " (" + release.shortFingerprint() + ", "
         + release.version() + ", " + (release.image() == null ? "image " + release.build().tag() + " building"
         : release.image()) + ")");
+  }
+
+  /** The revision's locked set, before its Deployment (the anchor): a revision that runs has its lock. */
+  private void createLock(Owner owner, int revision, Step.BuiltImage built) {
+    if (built == null || built.lock() == null) {
+      return;
+    }
+    LockedSet.decode(built.lock()).ifPresent(freeze -> create(LockObjects.lock(owner, revision, built.image(),
+        freeze)));
   }
 
   private static DesiredState.BuiltImage built(Step.BuiltImage built) {
@@ -339,6 +354,7 @@ public final class StepApplier {
         .withPropagationPolicy(io.fabric8.kubernetes.api.model.DeletionPropagation.BACKGROUND).delete();
     client.apps().deployments().inNamespace(ns).withName(name).delete();
     client.services().inNamespace(ns).withName(name).delete();
+    client.configMaps().inNamespace(ns).withName(LockObjects.name(owner.name(), revision)).delete();
     client.configMaps().inNamespace(ns).withName(name).delete();
     note(owner, "pruned revision " + revision);
   }

@@ -16,15 +16,23 @@ import java.util.regex.Pattern;
 
 /**
  * What a successful build Job reports in its termination message, one line of JSON:
- * {@code {"digest":"sha256:<64hex>","commits":{"<extension>":"<40hex>",...}}}.
+ * {@code {"digest":"sha256:<64hex>","commits":{"<extension>":"<40hex>",...},"lock":"<base64 gzip>"}}; instead of
+ * {@code lock} the build may send {@code lockError} (why the image's freeze could not be reported, e.g. too large).
  *
- * @param digest  the pushed image's manifest digest
- * @param commits extension name -> the commit its git ref resolved to (git extensions only), sorted by name
+ * @param digest    the pushed image's manifest digest
+ * @param commits   extension name -> the commit its git ref resolved to (git extensions only), sorted by name
+ * @param lock      the image's {@code pip freeze --all}, encoded as {@link LockedSet#encode}; null when not reported
+ * @param lockError why the freeze is missing (from the build), or null
  */
-public record BuildResult(String digest, Map<String, String> commits) {
+public record BuildResult(String digest, Map<String, String> commits, String lock, String lockError) {
+
+  public BuildResult(String digest, Map<String, String> commits) {
+    this(digest, commits, null, null);
+  }
 
   private static final Pattern DIGEST = Pattern.compile("^sha256:[a-f0-9]{64}$");
-  private static final Set<String> FIELDS = Set.of("digest", "commits");
+  private static final Set<String> REQUIRED = Set.of("digest", "commits");
+  private static final Set<String> FIELDS = Set.of("digest", "commits", "lock", "lockError");
   private static final ObjectMapper STRICT = JsonMapper.builder()
       .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
       .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
@@ -45,7 +53,7 @@ public record BuildResult(String digest, Map<String, String> commits) {
     } catch (Exception e) {
       return Optional.empty();
     }
-    if (root == null || !root.isObject() || root.size() != FIELDS.size()) {
+    if (root == null || !root.isObject() || !REQUIRED.stream().allMatch(root::has)) {
       return Optional.empty();
     }
     for (Iterator<String> names = root.fieldNames(); names.hasNext(); ) {
@@ -68,7 +76,14 @@ public record BuildResult(String digest, Map<String, String> commits) {
       }
       resolved.put(entry.getKey(), commit.textValue());
     }
-    return Optional.of(new BuildResult(digest.textValue(), resolved));
+    JsonNode lock = root.get("lock");
+    JsonNode lockError = root.get("lockError");
+    if (lock != null && (!lock.isTextual() || LockedSet.decode(lock.textValue()).isEmpty())
+        || lockError != null && !lockError.isTextual()) {
+      return Optional.empty();
+    }
+    return Optional.of(new BuildResult(digest.textValue(), resolved, lock == null ? null : lock.textValue(),
+        lockError == null ? null : lockError.textValue()));
   }
 
   /** {@code registry.example.org/ckan/portal:2.11.5-abc} + digest -> {@code registry.example.org/ckan/portal@digest}. */

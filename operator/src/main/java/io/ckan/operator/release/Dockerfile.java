@@ -29,6 +29,8 @@ public final class Dockerfile {
    * {@code ckan:ckan-sys} in the ckan-base images.
    */
   public static final String RUNTIME_USER = "503:502";
+  /** Where the image keeps its {@code pip freeze --all} (the build Job reads it back from the built image). */
+  public static final String LOCK_PATH = "/srv/app/requirements.lock";
   public static final String VERSION_LABEL = "io.ckan.version";
 
   private static final String ARG_PREFIX = "CKAN_EXT_";
@@ -66,6 +68,8 @@ public final class Dockerfile {
     }
     out.append("# Each install resolves alone; fail the build when the installed requirements conflict.\n");
     out.append("RUN pip check\n");
+    out.append("# The image's locked set: its complete installed Python set, read back by the build Job.\n");
+    out.append("RUN pip freeze --all > ").append(LOCK_PATH).append('\n');
     out.append("USER ").append(RUNTIME_USER).append('\n');
     return out.toString();
   }

@@ -198,6 +198,7 @@ final class BuildContainers {
       String argPrefix) {
     List<EnvVar> env = new ArrayList<>();
     env.add(env("IMAGE_TAG", request.tag()));
+    env.add(env("LOCK_PATH", io.ckan.operator.release.Dockerfile.LOCK_PATH));
     env.add(env("CACHE_REF", cacheRef));
     env.add(env("BUILD_ARG_FLAG", argFlag));
     env.add(env("BUILD_ARG_PREFIX", argPrefix));

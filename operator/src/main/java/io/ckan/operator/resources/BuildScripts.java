@@ -115,6 +115,16 @@ final class BuildScripts {
       [ ! -f "$W/build.rc" ] || fail_with_log "image build failed (buildkit); the end of its log:"
       digest=$(grep -Eo '"containerimage\\.digest": *"sha256:[a-f0-9]{64}"' "$W/metadata.json" \\
           | grep -Eo 'sha256:[a-f0-9]{64}' || true)
+      mkdir -p "$W/lock"
+      printf 'ARG IMAGE\\nFROM ${IMAGE} AS image\\nFROM scratch\\nCOPY --from=image %s /\\n' "$LOCK_PATH" \\
+          > "$W/lock/Dockerfile"
+      buildctl-daemonless.sh build \\
+          --frontend dockerfile.v0 \\
+          --local context="$W/lock" \\
+          --local dockerfile="$W/lock" \\
+          --opt "build-arg:IMAGE=$IMAGE_TAG@$digest" \\
+          --output "type=local,dest=$W/lock/out" >> "$W/build.log" 2>&1 \\
+        && cp "$W/lock/out/requirements.lock" "$W/requirements.lock" 2>/dev/null || true
       """;
 
   /** kaniko (the maintained fork's debug image, for its busybox shell); builds in its own root filesystem. */
@@ -129,6 +139,7 @@ final class BuildScripts {
           --digest-file "$W/digest" || echo "$?" > "$W/build.rc"; } 2>&1 | tee "$W/build.log"
       [ ! -f "$W/build.rc" ] || fail_with_log "image build failed (kaniko); the end of its log:"
       digest=$(cat "$W/digest" 2>/dev/null || true)
+      cp "$LOCK_PATH" "$W/requirements.lock" 2>/dev/null || true
       """;
 
   /** buildah, rootless with chroot isolation and vfs storage (STORAGE_DRIVER, BUILDAH_ISOLATION in the env). */
@@ -146,9 +157,19 @@ final class BuildScripts {
           || echo "$?" > "$W/build.rc"; } 2>&1 | tee -a "$W/build.log"
       [ ! -f "$W/build.rc" ] || fail_with_log "image push failed (buildah); the end of its log:"
       digest=$(cat "$W/digest" 2>/dev/null || true)
+      if ctr=$(buildah from "$IMAGE_TAG" 2>> "$W/build.log"); then
+        buildah run "$ctr" cat "$LOCK_PATH" > "$W/requirements.lock" 2>> "$W/build.log" || rm -f "$W/requirements.lock"
+        buildah rm "$ctr" >> "$W/build.log" 2>&1 || true
+      fi
       """;
 
-  /** The one line of JSON {@link io.ckan.operator.release.BuildResult#parse} reads. */
+  /**
+   * The image's locked set: the builder copies {@link io.ckan.operator.release.Dockerfile#LOCK_PATH} out of the built
+   * image into $W/requirements.lock (kaniko: its own root filesystem is the image; BuildKit: a second, cached build
+   * exporting that one file; buildah: {@code buildah run}); the epilogue sends it gzip+base64 as {@code lock}, or a
+   * {@code lockError} when it is missing or would make the message exceed the kubelet's 4096 bytes. Then the one
+   * line of JSON {@link io.ckan.operator.release.BuildResult#parse} reads.
+   */
   private static final String EPILOGUE = """
       printf '%s' "$digest" | grep -Eq '^sha256:[a-f0-9]{64}$' || fail "the builder reported no image digest for $IMAGE_TAG"
       commits=""
@@ -159,7 +180,18 @@ final class BuildScripts {
         commits="$commits$sep$(printf '"%s":"%s"' "$name" "$commit")"
         sep=","
       done < "$W/commits"
-      printf '{"digest":"%s","commits":{%s}}' "$digest" "$commits" > "$TL"
+      if [ -s "$W/requirements.lock" ]; then
+        lock=$(printf ',"lock":"%s"' "$(gzip -9c < "$W/requirements.lock" | base64 | tr -d '\\n')")
+      else
+        lock=',"lockError":"the built image reported no pip freeze"'
+      fi
+      result=$(printf '{"digest":"%s","commits":{%s}%s}' "$digest" "$commits" "$lock")
+      if [ "${#result}" -gt 4000 ]; then
+        lock=$(printf ',"lockError":"the compressed pip freeze (%s bytes) does not fit the termination message"' \\
+            "${#lock}")
+        result=$(printf '{"digest":"%s","commits":{%s}%s}' "$digest" "$commits" "$lock")
+      fi
+      printf '%s' "$result" > "$TL"
       printf 'pushed %s@%s\\n' "$IMAGE_TAG" "$digest"
       """;
 

@@ -129,7 +129,15 @@ class KubectlPluginIntegrationTest extends IntegrationTest {
     assertTrue(diff.out().matches("(?s)FIELD\\s+REVISION 1\\s+REVISION 2\\nversion\\s+2\\.11\\.4\\s+2\\.11\\.5\\n"
         + "image\\s+\\S+@sha256:\\S+\\s+\\S+@sha256:\\S+\\n"
         + "commit harvest\\s+[0-9a-f]{40}\\s+[0-9a-f]{40}\\n" // the commit each build resolved v1.6.2 to
-        + "config CKAN_SITE_URL\\s+https://data\\.example\\.org\\s+https://new\\.example\\.org\\n"), diff.out());
+        + "config CKAN_SITE_URL\\s+https://data\\.example\\.org\\s+https://new\\.example\\.org\\n"
+        // the locked sets: the simulated freeze is the same but for the commit harvest's ref resolved to
+        + "package ckanext-harvest\\s+@ git\\+\\S+@[0-9a-f]{40}\\s+@ git\\+\\S+@[0-9a-f]{40}\\n"), diff.out());
+    io.fabric8.kubernetes.api.model.ConfigMap lock = h.client.configMaps().inNamespace(OperatorHarness.NS)
+        .withName("portal-r2-lock").get();
+    assertTrue(lock.getImmutable(), "a revision's locked set never changes");
+    assertTrue(lock.getData().get("requirements.lock").contains("simulated"), "marked as simulated");
+    assertTrue(lock.getData().get("requirements.lock").contains("Werkzeug=="), "transitive dependencies too");
+    assertEquals("CkanInstance", lock.getMetadata().getOwnerReferences().get(0).getKind());
     assertFalse(diff.out().contains("extension"), "both revisions install the same extensions");
     assertEquals("{\"dcat\":\"pip ckanext-dcat==2.4.4\",\"harvest\":\"git https://github.com/ckan/ckanext-harvest@v1.6.2"
         + " -r pip-requirements.txt\"}", h.client.configMaps().inNamespace(OperatorHarness.NS).withName("portal-r2").get()

@@ -68,6 +68,8 @@ class DockerfileTest {
   static final String TAIL = """
       # Each install resolves alone; fail the build when the installed requirements conflict.
       RUN pip check
+      # The image's locked set: its complete installed Python set, read back by the build Job.
+      RUN pip freeze --all > /srv/app/requirements.lock
       USER 503:502
       """;
 
@@ -182,7 +184,8 @@ class DockerfileTest {
   void runsAsTheNonRootCkanUserLast(String what, Case c) {
     List<String> lines = Dockerfile.render(c.base(), c.version(), c.extensions()).lines().toList();
     assertEquals("USER 503:502", lines.get(lines.size() - 1));
-    assertEquals("RUN pip check", lines.get(lines.size() - 2));
+    assertEquals("RUN pip check", lines.get(lines.size() - 4));
+    assertEquals("RUN pip freeze --all > /srv/app/requirements.lock", lines.get(lines.size() - 2));
     assertTrue(lines.get(0).startsWith("FROM " + c.base()));
     assertTrue(lines.stream().noneMatch(l -> l.contains("ckanext-envvars") && l.startsWith("RUN")));
   }

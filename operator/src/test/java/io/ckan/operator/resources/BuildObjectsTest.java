@@ -12,6 +12,7 @@ import io.ckan.operator.api.BuildSpec;
 import io.ckan.operator.api.ExtensionSpec;
 import io.ckan.operator.api.GitSource;
 import io.ckan.operator.release.BuildResult;
+import io.ckan.operator.release.LockedSet;
 import io.ckan.operator.release.Dockerfile;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Container;
@@ -426,9 +427,14 @@ class BuildObjectsTest {
     Files.writeString(work.resolve("commits"), "harvest " + TAG_COMMIT + "\nspatial " + LIGHT_COMMIT + "\n");
     executable(dir.resolve("bin/buildctl-daemonless.sh"), """
         #!/bin/sh
-        printf '%s\\n' "$@" > "$FAKE_ARGS"
+        printf '%s\\n' "$@" >> "$FAKE_ARGS"
         if [ -n "${FAKE_FAIL:-}" ]; then echo "ERROR: ResolutionImpossible: conflicting requirements"; exit 1; fi
         while [ $# -gt 0 ]; do
+          case "$1" in
+            type=local,dest=*)
+              [ -n "${FAKE_FREEZE:-}" ] || exit 1
+              mkdir -p "${1#type=local,dest=}" && printf '%s' "$FAKE_FREEZE" > "${1#type=local,dest=}/requirements.lock";;
+          esac
           if [ "$1" = "--metadata-file" ]; then
             printf '{\\n  "containerimage.digest": "%s",\\n  "image.name": "x"\\n}\\n' "$FAKE_DIGEST" > "$2"
           fi
@@ -441,6 +447,8 @@ class BuildObjectsTest {
         printf '%s\\n' "$@" >> "$FAKE_ARGS"
         if [ -n "${FAKE_FAIL:-}" ]; then echo "ERROR: ResolutionImpossible: conflicting requirements"; exit 1; fi
         if [ "$1" = "push" ]; then printf '%s' "$FAKE_DIGEST" > "$3"; fi
+        if [ "$1" = "from" ]; then echo "ctr-1"; exit 0; fi
+        if [ "$1" = "run" ]; then [ -n "${FAKE_FREEZE:-}" ] || exit 1; printf '%s' "$FAKE_FREEZE"; exit 0; fi
         echo "buildah $1 done"
         """);
     return dir;
@@ -450,11 +458,15 @@ class BuildObjectsTest {
     Map<String, String> env = new HashMap<>();
     env.put("FAKE_ARGS", dir.resolve("builder-args.txt").toString());
     env.put("FAKE_DIGEST", DIGEST);
+    env.put("FAKE_FREEZE", FREEZE);
     if (fail) {
       env.put("FAKE_FAIL", "1");
     }
     return env;
   }
+
+  static final String FREEZE = "CKAN==2.11.5\nckanext-harvest @ git+https://github.com/ckan/ckanext-harvest@"
+      + TAG_COMMIT + "\nSQLAlchemy==1.4.52\nWerkzeug==3.0.6\n";
 
   static Stream<Arguments> runnableBuilders() {
     return Stream.of(
@@ -472,8 +484,11 @@ class BuildObjectsTest {
     fakeBuilders(dir);
     Run run = run(dir, build(job(builder, "registry-push")), builderEnv(dir, false));
     assertEquals(0, run.exit(), run.output());
-    assertEquals(Optional.of(new BuildResult(DIGEST, Map.of("harvest", TAG_COMMIT, "spatial", LIGHT_COMMIT))),
-        BuildResult.parse(run.termination()));
+    BuildResult result = BuildResult.parse(run.termination()).orElseThrow();
+    assertEquals(new BuildResult(DIGEST, Map.of("harvest", TAG_COMMIT, "spatial", LIGHT_COMMIT)),
+        new BuildResult(result.digest(), result.commits()));
+    assertEquals(Optional.of(FREEZE), LockedSet.decode(result.lock()), "the image's freeze travels back whole");
+    assertNull(result.lockError());
     assertEquals(1, run.termination().lines().count());
     List<String> args = Files.readAllLines(dir.resolve("builder-args.txt"));
     assertTrue(containsInOrder(args, expectedArgs), args::toString);
@@ -511,7 +526,42 @@ class BuildObjectsTest {
     Files.delete(dir.resolve("work/commits"));
     Run run = run(dir, build(job(BuildSpec.Builder.buildkit, null)), builderEnv(dir, false));
     assertEquals(0, run.exit(), run.output());
-    assertEquals(Optional.of(new BuildResult(DIGEST, Map.of())), BuildResult.parse(run.termination()));
+    assertEquals(DIGEST, BuildResult.parse(run.termination()).orElseThrow().digest());
+    assertEquals(Map.of(), BuildResult.parse(run.termination()).orElseThrow().commits());
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("runnableBuilders")
+  void aFreezeThatDoesNotFitIsReportedAsMissingNotTruncated(BuildSpec.Builder builder, List<String> ignored,
+      @TempDir Path dir) throws Exception {
+    fakeBuilders(dir);
+    Map<String, String> env = builderEnv(dir, false);
+    StringBuilder big = new StringBuilder();
+    java.util.Random random = new java.util.Random(12);
+    for (int i = 0; i < 400; i++) {
+      big.append("pkg").append(Long.toHexString(random.nextLong())).append("==").append(random.nextInt()).append('\n');
+    }
+    env.put("FAKE_FREEZE", big.toString());
+    Run run = run(dir, build(job(builder, null)), env);
+    assertEquals(0, run.exit(), run.output());
+    assertTrue(run.termination().length() <= 4096, () -> "length " + run.termination().length());
+    BuildResult result = BuildResult.parse(run.termination()).orElseThrow();
+    assertNull(result.lock());
+    assertTrue(result.lockError().contains("does not fit the termination message"), result.lockError());
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("runnableBuilders")
+  void anImageWithoutAFreezeStillPushesAndSaysSo(BuildSpec.Builder builder, List<String> ignored,
+      @TempDir Path dir) throws Exception {
+    fakeBuilders(dir);
+    Map<String, String> env = builderEnv(dir, false);
+    env.remove("FAKE_FREEZE");
+    Run run = run(dir, build(job(builder, null)), env);
+    assertEquals(0, run.exit(), run.output());
+    BuildResult result = BuildResult.parse(run.termination()).orElseThrow();
+    assertEquals(DIGEST, result.digest());
+    assertEquals("the built image reported no pip freeze", result.lockError());
   }
 
   static boolean containsInOrder(List<String> args, List<String> expected) {

@@ -2,6 +2,7 @@ package io.ckan.operator.cli.kubectl;
 
 import io.ckan.operator.api.CkanInstance;
 import io.ckan.operator.contract.Names;
+import io.ckan.operator.resources.LockObjects;
 import io.ckan.operator.resources.Owner;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Event;
@@ -56,7 +57,10 @@ final class Cluster {
       return Optional.empty();
     }
     Deployment web = client.apps().deployments().inNamespace(namespace).withName(object).get();
-    return Optional.of(RevisionRecord.of(n, snapshot, web != null && Owner.owns(uid, web) ? web : null));
+    ConfigMap lock = client.configMaps().inNamespace(namespace)
+        .withName(LockObjects.name(ci.getMetadata().getName(), n)).get();
+    return Optional.of(RevisionRecord.of(n, snapshot, web != null && Owner.owns(uid, web) ? web : null,
+        lock != null && Owner.owns(uid, lock) ? lock : null));
   }
 
   /**

@@ -9,7 +9,8 @@ import java.util.TreeSet;
 
 /**
  * What differs between two revisions, field by field (pure): version, image, plugins (in load order: order matters
- * to CKAN), each extension and the commit its git ref resolved to, each config option. Secrets are never in it:
+ * to CKAN), each extension and the commit its git ref resolved to, each config option, and, when both revisions
+ * have a locked set, every installed Python package (transitive ones too) that was added, removed or changed. Secrets are never in it:
  * revisions record only {@code secretKeyRef}s, and the config snapshot holds none.
  */
 final class RevisionDiff {
@@ -27,6 +28,9 @@ final class RevisionDiff {
     each(changes, "commit ", a.commits(), b.commits());
     each(changes, "config ", a.config(), b.config());
     add(changes, "schema", a.schemaAfter(), b.schemaAfter());
+    if (a.locked() != null && b.locked() != null) {
+      a.locked().diff(b.locked()).forEach(c -> changes.add(new Change("package " + c.name(), c.from(), c.to())));
+    }
     return changes;
   }
 
