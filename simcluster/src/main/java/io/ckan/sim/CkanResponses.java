@@ -27,6 +27,24 @@ final class CkanResponses {
     return success(helpBase, "package_search", result);
   }
 
+  static String emptyPackageList(String helpBase) {
+    return success(helpBase, "package_list", List.of());
+  }
+
+  /**
+   * NOT RECORDED from a real CKAN (the conformance tier does not stop Solr yet): the shape of CKAN's action API for a
+   * {@code SearchError} (ckan/views/api.py: HTTP 409, {@code __type} "Search Error"), raised by the search query when
+   * pysolr cannot reach Solr.
+   */
+  static String searchError(String helpBase) {
+    Map<String, Object> body = new LinkedHashMap<>();
+    body.put("help", help(helpBase, "package_search"));
+    body.put("success", false);
+    body.put("error", Map.of("__type", "Search Error", "message", "Search error: ('SOLR returned an error running "
+        + "query: {\'q\': \'*:*\', \'rows\': 0} Error: SolrError(\'Failed to connect to server\')',)"));
+    return Serialization.asJson(body);
+  }
+
   static String notFound(String helpBase, String action) {
     Map<String, Object> body = new LinkedHashMap<>();
     body.put("help", help(helpBase, action));

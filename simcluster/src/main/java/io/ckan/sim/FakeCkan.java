@@ -25,7 +25,8 @@ import java.util.concurrent.atomic.LongAdder;
 
 /**
  * CKAN's action API as far as the operator uses it, for every Service in the simulated cluster:
- * {@code GET {base}/{namespace}/{service}/api/3/action/status_show} and {@code .../package_search?rows=0}.
+ * {@code GET {base}/{namespace}/{service}/api/3/action/status_show}, {@code .../package_search?rows=0} and
+ * {@code .../package_list?limit=1}.
  * 503 when no available Deployment backs the Service; otherwise what the Deployment runs, unless the scenario says
  * otherwise. Counts requests per path.
  */
@@ -145,7 +146,11 @@ public final class FakeCkan implements AutoCloseable {
             behaviour.reportedPlugins(site.plugins()), site.siteUrl(), site.siteTitle()));
       }
       case "package_search":
-        return new Answer(200, json, CkanResponses.emptyPackageSearch(helpBase));
+        return scenario.solrDown() ? new Answer(409, json, CkanResponses.searchError(helpBase))
+            : new Answer(200, json, CkanResponses.emptyPackageSearch(helpBase));
+      case "package_list":
+        return scenario.databaseDown() ? new Answer(500, "text/html", CkanResponses.internalServerError())
+            : new Answer(200, json, CkanResponses.emptyPackageList(helpBase));
       default:
         return new Answer(400, json, CkanResponses.notFound(helpBase, action));
     }

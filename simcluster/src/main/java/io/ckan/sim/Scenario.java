@@ -137,6 +137,37 @@ public final class Scenario {
     return ckanRules.firstMatch(deployment).orElse(CkanBehaviour.normal());
   }
 
+  // ---- CKAN's dependencies: shared by every revision, like the real ones ----
+
+  private volatile boolean solrDown;
+  private volatile boolean databaseDown;
+
+  /**
+   * Solr is down for every Deployment: {@code package_search} answers as CKAN does when Solr fails (HTTP 409, Search
+   * Error); status_show still answers (it reads only config).
+   */
+  public Scenario solrDown(boolean down) {
+    this.solrDown = down;
+    return changed();
+  }
+
+  public boolean solrDown() {
+    return solrDown;
+  }
+
+  /**
+   * PostgreSQL is down for every Deployment: actions that read it ({@code package_list}) answer HTTP 500, as an
+   * uncaught SQLAlchemy OperationalError does; status_show still answers.
+   */
+  public Scenario databaseDown(boolean down) {
+    this.databaseDown = down;
+    return changed();
+  }
+
+  public boolean databaseDown() {
+    return databaseDown;
+  }
+
   // ---- images: what an image really contains (see CkanStartEmulation) ----
 
   /**

@@ -23,4 +23,9 @@ public final class Reasons {
   public static final String NAME_CONFLICT = "NameConflict";
   /** The last reconcile threw (the API server refused or timed out); retried with backoff. */
   public static final String RECONCILE_ERROR = "ReconcileError";
+  /**
+   * In its bake window the live revision fails a dependency check (Solr, database) that the previous revision fails
+   * too: a revert would not help, so the pointer stays (a Stalled reason; the planner sets it).
+   */
+  public static final String DEPENDENCY_UNAVAILABLE = "DependencyUnavailable";
 }

@@ -9,12 +9,17 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.function.BiFunction;
 
-/** status_show over HTTP. In a cluster the per-revision Service is {@code http://<service>.<namespace>.svc}. */
+/**
+ * One health check over HTTP: status_show, then (when it answered) every {@link Dependency}'s action at once, each
+ * bounded by the timeout. In a cluster the per-revision Service is {@code http://<service>.<namespace>.svc}.
+ */
 public final class HttpStatusShowProbe implements StatusShowProbe {
   public static final String PATH = "/api/3/action/status_show";
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -38,25 +43,70 @@ public final class HttpStatusShowProbe implements StatusShowProbe {
 
   @Override
   public StatusShow fetch(String namespace, String service) {
-    URI uri = uri(namespace, service);
     try {
-      return answer(uri, http.send(request(uri), HttpResponse.BodyHandlers.ofString()));
-    } catch (IOException e) {
-      return StatusShow.failed(StatusShow.Outcome.UNREACHABLE, uri + ": " + e.getClass().getSimpleName());
+      return fetchAsync(namespace, service, Runnable::run).get();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      return StatusShow.failed(StatusShow.Outcome.UNREACHABLE, uri + ": interrupted");
+      return StatusShow.failed(StatusShow.Outcome.UNREACHABLE, uri(namespace, service) + ": interrupted");
+    } catch (java.util.concurrent.ExecutionException e) {
+      return StatusShow.failed(StatusShow.Outcome.UNREACHABLE, uri(namespace, service) + ": "
+          + e.getCause().getClass().getSimpleName());
     }
   }
 
-  /** The JDK client's asynchronous send: no thread waits for CKAN; the request's timeout bounds it. */
+  /** The JDK client's asynchronous send: no thread waits for CKAN; each request's timeout bounds it. */
   @Override
   public CompletableFuture<StatusShow> fetchAsync(String namespace, String service, Executor blocking) {
     URI uri = uri(namespace, service);
     return http.sendAsync(request(uri), HttpResponse.BodyHandlers.ofString())
         .thenApply(response -> answer(uri, response))
-        .exceptionally(e -> StatusShow.failed(StatusShow.Outcome.UNREACHABLE, uri + ": "
-            + (e.getCause() != null ? e.getCause() : e).getClass().getSimpleName()));
+        .exceptionally(e -> StatusShow.failed(StatusShow.Outcome.UNREACHABLE, uri + ": " + cause(e)))
+        .thenCompose(answer -> answer.outcome() == StatusShow.Outcome.OK
+            ? dependencies(namespace, service).thenApply(answer::withFailedDependencies)
+            : CompletableFuture.completedFuture(answer));
+  }
+
+  /** Every dependency's action at once; the failed ones with why. */
+  private CompletableFuture<Map<Dependency, String>> dependencies(String namespace, String service) {
+    Map<Dependency, CompletableFuture<String>> checks = new EnumMap<>(Dependency.class);
+    for (Dependency d : Dependency.values()) {
+      URI uri = URI.create(serviceBase.apply(namespace, service) + d.pathAndQuery());
+      checks.put(d, http.sendAsync(request(uri), HttpResponse.BodyHandlers.ofString())
+          .thenApply(r -> dependencyFailure(d, r.statusCode(), r.body()))
+          .exceptionally(e -> d.action() + " did not answer: " + cause(e)));
+    }
+    return CompletableFuture.allOf(checks.values().toArray(CompletableFuture[]::new)).thenApply(done -> {
+      Map<Dependency, String> failed = new EnumMap<>(Dependency.class);
+      checks.forEach((d, check) -> {
+        String why = check.join();
+        if (why != null) {
+          failed.put(d, why);
+        }
+      });
+      return failed;
+    });
+  }
+
+  /**
+   * Why a dependency's action failed, or null when it answered HTTP 200 with {@code success: true}. Names the HTTP
+   * status and CKAN's error type only: the message may carry a Solr or database URL.
+   */
+  public static String dependencyFailure(Dependency dependency, int status, String body) {
+    JsonNode root;
+    try {
+      root = JSON.readTree(body);
+    } catch (IOException e) {
+      root = null;
+    }
+    if (status == 200 && root != null && root.path("success").asBoolean(false)) {
+      return null;
+    }
+    String type = root == null ? "" : root.path("error").path("__type").asText("");
+    return dependency.action() + " answered HTTP " + status + (type.isEmpty() ? "" : " (" + type + ")");
+  }
+
+  private static String cause(Throwable e) {
+    return (e.getCause() != null ? e.getCause() : e).getClass().getSimpleName();
   }
 
   private URI uri(String namespace, String service) {

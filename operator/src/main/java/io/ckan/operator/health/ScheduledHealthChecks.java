@@ -42,6 +42,7 @@ public final class ScheduledHealthChecks implements HealthSource, AutoCloseable 
     volatile StatusShow latest;
     volatile long periodNanos;
     volatile long wantedAtNanos;
+    volatile java.util.concurrent.ScheduledFuture<?> next;
     final AtomicBoolean inFlight = new AtomicBoolean();
   }
 
@@ -124,6 +125,10 @@ public final class ScheduledHealthChecks implements HealthSource, AutoCloseable 
     StatusShow previous = e.latest;
     e.latest = answer;
     e.inFlight.set(false);
+    if (!answer.failedDependencies().isEmpty() && (previous == null
+        || !previous.failedDependencies().keySet().containsAll(answer.failedDependencies().keySet()))) {
+      recheckSiblings(target);
+    }
     if (!answer.equals(previous)) {
       try {
         changed.accept(target);
@@ -132,6 +137,25 @@ public final class ScheduledHealthChecks implements HealthSource, AutoCloseable 
       }
     }
     scheduleNext(target, e);
+  }
+
+  /**
+   * A dependency check newly failed: the instance's other revisions' answers (a Stable one is checked only every 30
+   * s) may predate the failure, and a stale pass would make a dependency outage look like this revision's fault. They
+   * are forgotten (not known to pass: no revert) and checked now; their fresh answers reconcile again.
+   */
+  private void recheckSiblings(Target target) {
+    entries.forEach((t, sibling) -> {
+      if (!t.equals(target) && t.namespace().equals(target.namespace()) && t.instance().equals(target.instance())
+          && sibling.latest != null && sibling.latest.failedDependencies().isEmpty()) {
+        sibling.latest = null;
+        java.util.concurrent.ScheduledFuture<?> next = sibling.next;
+        if (next != null) {
+          next.cancel(false); // checked now instead; its answer schedules the next one
+        }
+        check(t, sibling);
+      }
+    });
   }
 
   private void scheduleNext(Target target, Entry e) {
@@ -143,7 +167,7 @@ public final class ScheduledHealthChecks implements HealthSource, AutoCloseable 
       return;
     }
     try {
-      scheduler.schedule(() -> check(target, e), e.periodNanos, TimeUnit.NANOSECONDS);
+      e.next = scheduler.schedule(() -> check(target, e), e.periodNanos, TimeUnit.NANOSECONDS);
     } catch (RejectedExecutionException closed) {
       // shutting down
     }

@@ -1,6 +1,9 @@
 package io.ckan.operator.health;
 
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
 
 /** Pure: does a status_show answer prove that the revision runs the release it should? */
 public final class Verification {
@@ -10,10 +13,43 @@ public final class Verification {
    * @param passed     the revision runs the expected CKAN version and loaded every expected plugin
    * @param definitive a wrong version or missing plugins: retrying will not help (unlike a timeout or a 503)
    */
-  public record Result(boolean passed, boolean definitive, String message) {
+  /**
+   * @param failedDependencies the dependencies whose checks failed while the revision itself answered as expected;
+   *                           such a result is never definitive (the dependency may come back)
+   */
+  public record Result(boolean passed, boolean definitive, String message, Set<Dependency> failedDependencies) {
+    public Result {
+      failedDependencies = Set.copyOf(failedDependencies);
+    }
+
+    public Result(boolean passed, boolean definitive, String message) {
+      this(passed, definitive, message, Set.of());
+    }
+
     public static Result pending(String message) {
       return new Result(false, false, message);
     }
+  }
+
+  /** What the bake window makes of the live revision's health, given the previous revision's. */
+  public enum Bake {
+    /** No failed dependency check (other failures are judged as before). */
+    NO_DEPENDENCY_FAILURE,
+    /** The live revision fails a dependency check the previous revision passes: the revision is at fault, revert. */
+    REVISION_FAILED,
+    /**
+     * The previous revision fails too (or is not known to pass): a revert would not fix it (a Solr outage is not
+     * fixed by a revert); keep the pointer and report {@code DependencyUnavailable}.
+     */
+    DEPENDENCY_UNAVAILABLE
+  }
+
+  /** Pure: {@code previous} null means it was not checked. */
+  public static Bake duringBake(Result live, Result previous) {
+    if (live == null || live.passed() || live.failedDependencies().isEmpty()) {
+      return Bake.NO_DEPENDENCY_FAILURE;
+    }
+    return previous != null && previous.passed() ? Bake.REVISION_FAILED : Bake.DEPENDENCY_UNAVAILABLE;
   }
 
   /**
@@ -40,9 +76,19 @@ public final class Verification {
       return new Result(false, true, "status_show is missing plugins " + missing + " (configured: "
           + answer.plugins() + ")");
     }
+    if (!answer.failedDependencies().isEmpty()) {
+      return new Result(false, false, "CKAN " + expectedVersion + " answers status_show with every plugin, but "
+          + dependencies(answer.failedDependencies()), answer.failedDependencies().keySet());
+    }
     return new Result(true, true, answer.ckanVersion() == null
         ? "CKAN " + expectedVersion + " and every plugin checked by the start command in each pod (status_show "
             + "hides the version: ckan.hide_version)"
         : "CKAN " + expectedVersion + ", every plugin loaded (start command) and configured (status_show)");
+  }
+
+  /** E.g. "the Solr check failed: package_search answered HTTP 409 (Search Error)". */
+  static String dependencies(Map<Dependency, String> failed) {
+    return failed.entrySet().stream().map(e -> "the " + e.getKey().label() + " check failed: " + e.getValue())
+        .collect(Collectors.joining("; "));
   }
 }

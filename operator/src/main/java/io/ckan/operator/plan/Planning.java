@@ -149,7 +149,30 @@ final class Planning {
     if (health != null && health.definitive() && !health.passed()) {
       return "failed verification: " + health.message();
     }
+    if (bakingNow(r) && Verification.duringBake(health, in.health().get(previous()))
+        == Verification.Bake.REVISION_FAILED) {
+      return "fails a check that revision " + previous() + " passes: " + health.message();
+    }
     return null;
+  }
+
+  /**
+   * Why the live revision, in its bake window, fails a dependency check that a revert would not fix (the previous
+   * revision fails it too, or is not known to pass it); null otherwise.
+   */
+  String dependencyUnavailable(ObservedRevision r) {
+    Verification.Result health = in.health().get(r.number());
+    Verification.Result before = bakingNow(r) ? in.health().get(previous()) : null;
+    if (!bakingNow(r) || Verification.duringBake(health, before) != Verification.Bake.DEPENDENCY_UNAVAILABLE) {
+      return null;
+    }
+    return "revision " + r.number() + ": " + health.message() + "; revision " + previous() + " "
+        + (before == null ? "was not checked" : "fails too (" + before.message() + ")") + ", so a revert would not "
+        + "fix it: " + pointerStays();
+  }
+
+  private boolean bakingNow(ObservedRevision r) {
+    return current != null && r.number() == current.number() && previous() != null && bakeEnd().isPresent();
   }
 
   /** When the previous revision may be scaled down, if the bake window is still open. */

@@ -88,6 +88,11 @@ final class Rollout {
         p.keepWarm.add(p.previous());
         return Reverts.revertRefused(p, unhealthy).orElseThrow();
       }
+      String outage = p.dependencyUnavailable(target);
+      if (outage != null) {
+        p.requeue = Planning.POLL; // a change of health reconciles sooner
+        return Planning.stalled(Reasons.DEPENDENCY_UNAVAILABLE, outage);
+      }
       p.requeueAt(bakeEnd.get());
       return Planning.progressing("Baking", "revision " + target.number() + " is live; revision " + p.previous()
           + " stays warm until " + bakeEnd.get());

@@ -62,4 +62,56 @@ class VerificationTest {
     assertNull(s.ckanVersion());
     assertFalse(Verification.check(s, "2.11.5", EXPECTED, true).definitive());
   }
+
+  // ---- deep health (issue 13) ----
+
+  @Test
+  void aFailedDependencyCheckKeepsTheRevisionUnverifiedNamingTheDependency() {
+    StatusShow answer = StatusShow.ok("2.11.5", EXPECTED).withFailedDependencies(
+        java.util.Map.of(Dependency.SOLR, "package_search answered HTTP 409 (Search Error)"));
+    Verification.Result r = Verification.check(answer, "2.11.5", EXPECTED, true);
+    assertFalse(r.passed());
+    assertFalse(r.definitive(), "Solr may come back");
+    assertEquals(java.util.Set.of(Dependency.SOLR), r.failedDependencies());
+    assertTrue(r.message().contains("the Solr check failed: package_search answered HTTP 409"), r.message());
+    // a wrong release is still judged first, and definitively
+    assertTrue(Verification.check(answer, "2.11.4", EXPECTED, true).definitive());
+  }
+
+  @ParameterizedTest(name = "live {0}, previous {1}: {2}")
+  @CsvSource({
+      "passed, passed, NO_DEPENDENCY_FAILURE",
+      "pending, passed, NO_DEPENDENCY_FAILURE",
+      "solr, passed, REVISION_FAILED",
+      "solr, solr, DEPENDENCY_UNAVAILABLE",
+      "solr, database, DEPENDENCY_UNAVAILABLE",
+      "solr, pending, DEPENDENCY_UNAVAILABLE",
+      "solr, unchecked, DEPENDENCY_UNAVAILABLE",
+      "unchecked, passed, NO_DEPENDENCY_FAILURE",
+  })
+  void theBakeWindowBlamesTheRevisionOnlyWhenThePreviousOnePasses(String live, String previous,
+      Verification.Bake expected) {
+    assertEquals(expected, Verification.duringBake(result(live), result(previous)));
+  }
+
+  static Verification.Result result(String what) {
+    return switch (what) {
+      case "passed" -> new Verification.Result(true, true, "ok");
+      case "pending" -> Verification.Result.pending("status_show failed: HTTP 503");
+      case "solr" -> new Verification.Result(false, false, "Solr", java.util.Set.of(Dependency.SOLR));
+      case "database" -> new Verification.Result(false, false, "db", java.util.Set.of(Dependency.DATABASE));
+      default -> null;
+    };
+  }
+
+  @ParameterizedTest(name = "HTTP {1}: {2}")
+  @CsvSource(delimiter = '|', value = {
+      "{\"success\":true,\"result\":{\"count\":0}} | 200 | ",
+      "{\"success\":false,\"error\":{\"__type\":\"Search Error\",\"message\":\"http://solr:secret@solr\"}} | 409 | package_search answered HTTP 409 (Search Error)",
+      "<html>Internal Server Error</html> | 500 | package_search answered HTTP 500",
+      "{\"success\":false} | 200 | package_search answered HTTP 200",
+  })
+  void aDependencyAnswerIsJudgedWithoutItsMessage(String body, int status, String expected) {
+    assertEquals(expected, HttpStatusShowProbe.dependencyFailure(Dependency.SOLR, status, body));
+  }
 }
