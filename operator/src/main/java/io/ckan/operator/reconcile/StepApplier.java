@@ -202,7 +202,7 @@ public final class StepApplier {
       create(DesiredState.pick(desired, Service.class, name));
     }
     if (c.missing().contains(Step.ObjectKind.DEPLOYMENT)) {
-      createLock(owner, c.revision(), c.built());
+      DesiredState.find(desired, ConfigMap.class, LockObjects.name(owner.name(), c.revision())).ifPresent(this::create);
       create(DesiredState.pick(desired, Deployment.class, name));
     }
     if (c.missing().contains(Step.ObjectKind.WORKER)) {
@@ -213,17 +213,9 @@ public final class StepApplier {
         : release.image()) + ")");
   }
 
-  /** The revision's locked set, before its Deployment (the anchor): a revision that runs has its lock. */
-  private void createLock(Owner owner, int revision, Step.BuiltImage built) {
-    if (built == null || built.lock() == null) {
-      return;
-    }
-    LockedSet.decode(built.lock()).ifPresent(freeze -> create(LockObjects.lock(owner, revision, built.image(),
-        freeze)));
-  }
-
   private static DesiredState.BuiltImage built(Step.BuiltImage built) {
-    return built == null ? null : new DesiredState.BuiltImage(built.image(), built.commits());
+    return built == null ? null : new DesiredState.BuiltImage(built.image(), built.commits(),
+        built.lock() == null ? null : LockedSet.decode(built.lock()).orElse(null));
   }
 
   /**

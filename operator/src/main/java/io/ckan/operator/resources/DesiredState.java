@@ -41,10 +41,15 @@ public final class DesiredState {
    * An image the operator built: the pushed reference (by digest) and the commits its git refs resolved to.
    *
    * @param commits extension name -> commit; empty when unknown (the image came from another revision's Deployment)
+   * @param lock    the image's {@code pip freeze --all} as its build reported it, or null (not reported)
    */
-  public record BuiltImage(String image, Map<String, String> commits) {
+  public record BuiltImage(String image, Map<String, String> commits, String lock) {
     public BuiltImage {
       commits = commits == null ? Map.of() : Map.copyOf(commits);
+    }
+
+    public BuiltImage(String image, Map<String, String> commits) {
+      this(image, commits, null);
     }
 
     /**
@@ -60,7 +65,7 @@ public final class DesiredState {
         }
       }
       return new BuiltImage(ImageTag.repository(release.build().tag()) + "@sha256:<digest pushed by job/" + job + ">",
-          commits);
+          commits, "<pip freeze of the image pushed by job/" + job + ">");
     }
   }
 
@@ -84,6 +89,10 @@ public final class DesiredState {
     }
     Release running = built == null ? release : release.withImage(built.image());
     objects.add(RevisionObjects.migration(owner, revision, running));
+    if (built != null && built.lock() != null) {
+      // the locked set before the Deployment (the anchor): a revision that runs has its lock
+      objects.add(LockObjects.lock(owner, revision, built.image(), built.lock()));
+    }
     Deployment web = RevisionObjects.deployment(owner, revision, running, replicas, progressDeadlineSeconds);
     if (built != null && !built.commits().isEmpty()) {
       web.getMetadata().getAnnotations().put(Labels.RESOLVED_COMMITS,
@@ -147,8 +156,14 @@ public final class DesiredState {
 
   /** The object of that kind and name in {@code desired}; a step that names one the desired state lacks is a bug. */
   public static <T extends HasMetadata> T pick(List<? extends HasMetadata> desired, Class<T> kind, String name) {
-    return desired.stream().filter(o -> kind.isInstance(o) && name.equals(o.getMetadata().getName()))
-        .map(kind::cast).findFirst()
+    return find(desired, kind, name)
         .orElseThrow(() -> new IllegalStateException("the desired state has no " + kind.getSimpleName() + " " + name));
+  }
+
+  /** The object of that kind and name, if the desired state has one (the lock: only when the build reported it). */
+  public static <T extends HasMetadata> java.util.Optional<T> find(List<? extends HasMetadata> desired, Class<T> kind,
+      String name) {
+    return desired.stream().filter(o -> kind.isInstance(o) && name.equals(o.getMetadata().getName()))
+        .map(kind::cast).findFirst();
   }
 }

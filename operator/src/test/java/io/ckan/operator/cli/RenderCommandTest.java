@@ -68,7 +68,11 @@ class RenderCommandTest {
     assertTrue(text.contains("'ckanext-dcat==2.4.4'"), text);
     assertTrue(text.contains("ckanext-harvest"), text);
     assertEquals("Job", objects.get(1).getKind());
-    Deployment d = (Deployment) objects.get(5);
+    // the locked set: what the build will report, named as a placeholder
+    io.fabric8.kubernetes.api.model.ConfigMap lock = (io.fabric8.kubernetes.api.model.ConfigMap) objects.get(5);
+    assertEquals("portal-r1-lock", lock.getMetadata().getName());
+    assertTrue(lock.getData().get("requirements.lock").startsWith("<pip freeze of the image pushed by job/ckan-build-"));
+    Deployment d = (Deployment) objects.get(6);
     assertEquals("portal-r1", d.getMetadata().getName());
     assertTrue(d.getSpec().getTemplate().getSpec().getContainers().get(0).getImage()
         .startsWith("registry.example.org/ckan/portal@sha256:<digest pushed by job/ckan-build-"));
@@ -83,13 +87,13 @@ class RenderCommandTest {
     List<String> names = objects.stream().map(o -> o.getKind() + "/" + o.getMetadata().getName()).toList();
     String build = names.get(0).substring("ConfigMap/".length());
     assertEquals(List.of("ConfigMap/" + build, "Job/" + build, "ConfigMap/portal-r1", "Service/portal-r1",
-        "Job/portal-r1-migrate", "Deployment/portal-r1", "Deployment/portal-r1-worker", "Service/portal",
-        "PersistentVolumeClaim/portal-storage", "Ingress/portal"), names);
+        "Job/portal-r1-migrate", "ConfigMap/portal-r1-lock", "Deployment/portal-r1", "Deployment/portal-r1-worker",
+        "Service/portal", "PersistentVolumeClaim/portal-storage", "Ingress/portal"), names);
     assertTrue(text.contains("# worker Deployment portal-r1-worker is created with 0 replicas and scaled to 2"), text);
-    var pvc = (io.fabric8.kubernetes.api.model.PersistentVolumeClaim) objects.get(8);
+    var pvc = (io.fabric8.kubernetes.api.model.PersistentVolumeClaim) objects.get(9);
     assertTrue(pvc.getMetadata().getOwnerReferences() == null || pvc.getMetadata().getOwnerReferences().isEmpty());
     assertEquals("{\"harvest\":\"<commit resolved by job/" + build + ">\"}",
-        objects.get(5).getMetadata().getAnnotations().get("ckan.io/resolved-commits"));
+        objects.get(6).getMetadata().getAnnotations().get("ckan.io/resolved-commits"));
     assertTrue(!text.contains("kind: Secret") && !text.contains("# Secret "), "production names all its Secrets");
   }
 

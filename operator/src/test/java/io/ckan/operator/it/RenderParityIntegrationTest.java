@@ -85,6 +85,8 @@ class RenderParityIntegrationTest extends IntegrationTest {
     why.put("metadata.annotations." + Labels.BUILT_IMAGE, "build Job: its result, recorded after it pushed");
     why.put("Job:metadata.annotations." + Labels.RESOLVED_COMMITS, "build Job: its result, recorded after it pushed "
         + "(on the Deployment the commits are compared, through the placeholder)");
+    why.put("Job:metadata.annotations." + Labels.LOCKED_SET, "build Job: its result (the image's pip freeze), "
+        + "recorded after it pushed (the lock ConfigMap is compared, through the placeholder)");
     why.put("Deployment/*-worker:spec.replicas", "workers are created with 0 and scaled when their revision takes "
         + "traffic (render says so in a comment)");
     return why;
@@ -97,7 +99,8 @@ class RenderParityIntegrationTest extends IntegrationTest {
   static final Map<Pattern, String> PLACEHOLDERS = Map.of(
       Pattern.compile("<digest pushed by job/ckan-build-[0-9a-f]{12}>"), "[0-9a-f]{64}",
       Pattern.compile("<commit resolved by job/ckan-build-[0-9a-f]{12}>"), "[0-9a-f]{40}",
-      Pattern.compile("<random>"), "[A-Za-z0-9_-]{43}");
+      Pattern.compile("<random>"), "[A-Za-z0-9_-]{43}",
+      Pattern.compile("<pip freeze of the image pushed by job/ckan-build-[0-9a-f]{12}>"), "[\\s\\S]+");
 
   @TempDir
   Path tmp;
