@@ -40,7 +40,7 @@ class RolloutOnServerTest extends ApiServerTier {
         server.client(ControlPlane.User.CONTROLLERS), () -> server.config(ControlPlane.User.OPERATOR));
         SharedIndexInformer<CkanInstance> watch = admin.resources(CkanInstance.class).inNamespace(OperatorHarness.NS)
             .inform(readyTransitions(readyByGeneration))) {
-      real = RolloutStory.tell(h, this::nudgeUntilAStatusWriteConflicts);
+      real = RolloutStory.tell(h, () -> nudgeBeforeTheNextStatusWrite(h));
     }
     assertEquals(String.join("\n", mock), String.join("\n", real));
     // once Ready for a generation, it stays Ready until the spec changes (the first rollout's generation 1)
@@ -90,17 +90,26 @@ class RolloutOnServerTest extends ApiServerTier {
     };
   }
 
-  /** A person annotating the instance while the operator reconciles: every write bumps its resourceVersion. */
-  private void nudgeUntilAStatusWriteConflicts() {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-    for (int i = 0; System.nanoTime() < deadline; i++) {
-      admin.resources(CkanInstance.class).inNamespace(OperatorHarness.NS).withName(RolloutStory.NAME)
-          .patch(PatchContext.of(PatchType.JSON_MERGE), NUDGE.formatted(i));
-      if (i % 10 == 9 && server.audit().entries().stream().anyMatch(e -> e.is(ControlPlane.User.OPERATOR)
-          && e.resource().equals("ckaninstances") && e.code() == 409)) {
-        return;
+  /**
+   * A person annotating the instance just as the operator writes its status: the annotation lands between the
+   * operator's read (its cache) and its status PUT, so that PUT carries a stale resourceVersion and must be retried.
+   * (The operator writes status rarely, at decisions and at most every 5 s of progress, so a person typing at random
+   * seldom meets one; here the meeting is arranged.)
+   */
+  private void nudgeBeforeTheNextStatusWrite(OperatorHarness h) {
+    java.util.concurrent.atomic.AtomicBoolean done = new java.util.concurrent.atomic.AtomicBoolean();
+    h.beforeRequest = request -> {
+      if ("PUT".equals(request.method()) && request.uri().getPath().endsWith("/" + RolloutStory.NAME + "/status")
+          && done.compareAndSet(false, true)) {
+        admin.resources(CkanInstance.class).inNamespace(OperatorHarness.NS).withName(RolloutStory.NAME)
+            .patch(PatchContext.of(PatchType.JSON_MERGE), NUDGE.formatted(0));
       }
-      io.ckan.operator.conformance.LoopbackServices.sleep(20);
+    };
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    while (System.nanoTime() < deadline && server.audit().entries().stream().noneMatch(e ->
+        e.is(ControlPlane.User.OPERATOR) && e.resource().equals("ckaninstances") && e.code() == 409)) {
+      io.ckan.operator.conformance.LoopbackServices.sleep(50);
     }
+    h.beforeRequest = null;
   }
 }

@@ -138,6 +138,9 @@ public final class OperatorHarness implements AutoCloseable {
         .andReturn(201, allowed).always();
   }
 
+  /** Called on the operator's client thread before each request it sends (a test's way in between two writes). */
+  public volatile java.util.function.Consumer<io.fabric8.kubernetes.client.http.HttpRequest> beforeRequest;
+
   /** Leader election for the next {@link #startOperator()} (null: the operator reconciles alone, the default). */
   public OperatorRunner.LeaderElection leaderElection;
 
@@ -149,7 +152,17 @@ public final class OperatorHarness implements AutoCloseable {
 
   public void startOperator() {
     operatorClient = new KubernetesClientBuilder().withConfig(operatorConfig.get())
-        .withHttpClientBuilderConsumer(b -> b.addOrReplaceInterceptor("request-log", requests)).build();
+        .withHttpClientBuilderConsumer(b -> b.addOrReplaceInterceptor("request-log", requests)
+            .addOrReplaceInterceptor("test-hook", new io.fabric8.kubernetes.client.http.Interceptor() {
+              @Override
+              public void before(io.fabric8.kubernetes.client.http.BasicBuilder builder,
+                  io.fabric8.kubernetes.client.http.HttpRequest request, RequestTags tags) {
+                java.util.function.Consumer<io.fabric8.kubernetes.client.http.HttpRequest> hook = beforeRequest;
+                if (hook != null) {
+                  hook.accept(request);
+                }
+              }
+            })).build();
     io.ckan.operator.currency.ReleaseLinesSource lines = releaseLinesConfigMap == null ? null
         : io.ckan.operator.currency.ReleaseLinesSource.overriddenBy(operatorClient, NS, releaseLinesConfigMap,
             Clock.systemUTC());
