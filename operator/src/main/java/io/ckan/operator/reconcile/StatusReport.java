@@ -110,9 +110,12 @@ public final class StatusReport {
 
   /** True when writing {@code next} would change what the API server holds. */
   public static boolean differs(CkanInstanceStatus current, CkanInstanceStatus next) {
-    // compared as JSON trees (no text written): the model classes have no equals of their own
+    return !sameJson(current, next);
+  }
+
+  /** Equal as JSON trees (no text written): the model classes have no equals of their own. */
+  static boolean sameJson(Object a, Object b) {
     var json = io.fabric8.kubernetes.client.utils.Serialization.jsonMapper();
-    return !Objects.equals(current == null ? null : json.valueToTree(current),
-        next == null ? null : json.valueToTree(next));
+    return Objects.equals(a == null ? null : json.valueToTree(a), b == null ? null : json.valueToTree(b));
   }
 }

@@ -75,7 +75,7 @@ final class StatusWrites {
         || !Objects.equals(current.currentRevision, next.currentRevision)
         || !Objects.equals(current.desiredRevision, next.desiredRevision)
         || !Objects.equals(current.lastHandledRollback, next.lastHandledRollback)
-        || !sameTree(current.history, next.history)) {
+        || !StatusReport.sameJson(current.history, next.history)) {
       return true;
     }
     Map<String, String> before = verdicts(current);
@@ -93,10 +93,5 @@ final class StatusWrites {
     return conditions.stream().collect(Collectors.toMap(io.fabric8.kubernetes.api.model.Condition::getType,
         c -> "True".equals(c.getStatus()) && !Condition.RECONCILING.equals(c.getType())
             ? c.getStatus() + "/" + c.getReason() : c.getStatus(), (a, b) -> a));
-  }
-
-  private static boolean sameTree(Object a, Object b) {
-    var json = io.fabric8.kubernetes.client.utils.Serialization.jsonMapper();
-    return Objects.equals(a == null ? null : json.valueToTree(a), b == null ? null : json.valueToTree(b));
   }
 }
