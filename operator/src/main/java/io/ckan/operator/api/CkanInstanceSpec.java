@@ -18,6 +18,7 @@ public class CkanInstanceSpec {
   public static final int MAX_PLUGINS = 100;
   public static final int MAX_CONFIG_OPTIONS = 200;
   public static final int MAX_SECRET_OPTIONS = 50;
+  public static final int MAX_CONSTRAINTS = 200;
 
   @Required
   @Pattern(Patterns.VERSION)
@@ -31,6 +32,13 @@ public class CkanInstanceSpec {
   @ValidationRule(value = "self.all(x, self.exists_one(y, y.name == x.name))", message = "extension names must be unique")
   @JsonPropertyDescription("Extensions installed into the release image, each pinned exactly.")
   public List<ExtensionSpec> extensions;
+
+  @Size(max = MAX_CONSTRAINTS)
+  @ValidationRule(value = "self.all(x, self.exists_one(y, y == x))", message = "constraints must not repeat")
+  @JsonPropertyDescription("Exact pins of transitive Python dependencies (pip constraints, e.g. requests==2.32.3) "
+      + "applied to every extension install of the built release image. Needs spec.extensions; not used with "
+      + "spec.image.prebuilt (like spec.build).")
+  public List<@Size(max = Patterns.PIP_PIN_MAX) @Pattern(Patterns.PIP_PIN) String> constraints;
 
   @Size(max = MAX_PLUGINS)
   @ValidationRule(value = "self.all(x, self.exists_one(y, y == x))", message = "plugins must not repeat")

@@ -31,6 +31,8 @@ public final class Dockerfile {
   public static final String RUNTIME_USER = "503:502";
   /** Where the image keeps its {@code pip freeze --all} (the build Job reads it back from the built image). */
   public static final String LOCK_PATH = "/srv/app/requirements.lock";
+  /** pip's constraints file of spec.constraints, written only when there are constraints. */
+  public static final String CONSTRAINTS_PATH = "/srv/app/constraints.txt";
   public static final String VERSION_LABEL = "io.ckan.version";
 
   private static final String ARG_PREFIX = "CKAN_EXT_";
@@ -41,8 +43,20 @@ public final class Dockerfile {
   private static final Pattern PROJECT_NAME = Pattern.compile("^[A-Za-z0-9]([A-Za-z0-9._-]*[A-Za-z0-9])?$");
 
   public static String render(String baseImage, String ckanVersion, List<ExtensionSpec> extensions) {
+    return render(baseImage, ckanVersion, extensions, List.of());
+  }
+
+  /**
+   * @param constraints exact pins every install is constrained by ({@code pip -c}); with none the text is exactly
+   *     what it was before constraints existed, so existing images keep their fingerprints
+   */
+  public static String render(String baseImage, String ckanVersion, List<ExtensionSpec> extensions,
+      List<String> constraints) {
     require(Tokens.IMAGE, baseImage, "base image");
     require(Tokens.VERSION, ckanVersion, "CKAN version");
+    List<String> pins = constraints == null ? List.of() : constraints;
+    pins.forEach(pin -> require(Tokens.PIP_PIN, pin, "constraint"));
+    String pip = pins.isEmpty() ? PIP : PIP + " -c " + CONSTRAINTS_PATH;
     StringBuilder out = new StringBuilder();
     out.append("FROM ").append(baseImage).append('\n');
     out.append("LABEL ").append(VERSION_LABEL).append("=\"").append(ckanVersion).append("\"\n");
@@ -50,17 +64,23 @@ public final class Dockerfile {
     out.append("# ckanext-envvars ships with the ckan-base image and is not installed again.\n");
     out.append("# Installs run as root: site-packages (/usr/local) belongs to ckan-sys and $PIP_SRC to ckan.\n");
     out.append("USER root\n");
+    if (!pins.isEmpty()) {
+      out.append("# spec.constraints: pins of transitive dependencies, applied to every install below.\n");
+      out.append("RUN printf '%s\\n'");
+      pins.forEach(pin -> out.append(" '").append(pin).append('\''));
+      out.append(" > ").append(CONSTRAINTS_PATH).append('\n');
+    }
     for (ExtensionSpec extension : sorted(extensions)) {
       if (extension.git == null) {
-        out.append("RUN ").append(PIP).append(" '").append(extension.pip).append("'\n");
+        out.append("RUN ").append(pip).append(" '").append(extension.pip).append("'\n");
       } else {
         String egg = eggName(extension.git.url);
         String arg = argName(extension.name);
         out.append("ARG ").append(arg).append('\n');
-        out.append("RUN ").append(PIP).append(" -e \"git+").append(extension.git.url).append("@${").append(arg)
+        out.append("RUN ").append(pip).append(" -e \"git+").append(extension.git.url).append("@${").append(arg)
             .append(":?}#egg=").append(egg).append('"');
         if (extension.requirementsFile != null) {
-          out.append(" \\\n && ").append(PIP).append(" -r \"${PIP_SRC}/").append(egg).append('/')
+          out.append(" \\\n && ").append(pip).append(" -r \"${PIP_SRC}/").append(egg).append('/')
               .append(extension.requirementsFile).append('"');
         }
         out.append('\n');

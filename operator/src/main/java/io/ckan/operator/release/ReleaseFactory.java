@@ -34,11 +34,14 @@ public final class ReleaseFactory {
     List<ExtensionSpec> extensions = spec.extensions == null ? List.of() : spec.extensions;
     String base = spec.image != null && spec.image.base != null
         ? spec.image.base : DEFAULT_BASE_REPOSITORY + ":" + spec.version;
-    String imageFingerprint = Fingerprint.of(imageInputs(base, spec.version, extensions));
+    boolean prebuilt = spec.image != null && spec.image.prebuilt != null;
+    List<String> constraints = spec.constraints == null || prebuilt ? List.of()
+        : spec.constraints.stream().sorted(Comparator.comparing(ConstraintsCheck::project)).toList();
+    String imageFingerprint = Fingerprint.of(imageInputs(base, spec.version, extensions, constraints));
 
     String image;
     ImageBuild build = null;
-    if (spec.image != null && spec.image.prebuilt != null) {
+    if (prebuilt) {
       image = spec.image.prebuilt;
     } else if (extensions.isEmpty()) {
       image = base;
@@ -49,7 +52,7 @@ public final class ReleaseFactory {
     } else {
       image = null;
       List<ExtensionSpec> sorted = extensions.stream().sorted(Comparator.comparing(e -> e.name)).toList();
-      build = new ImageBuild(base, spec.version, sorted, spec.build.registry + ":" + spec.version + "-"
+      build = new ImageBuild(base, spec.version, sorted, constraints, spec.build.registry + ":" + spec.version + "-"
           + Fingerprint.short12(imageFingerprint), spec.build);
     }
     List<String> plugins = effectivePlugins(spec.plugins);
@@ -97,7 +100,8 @@ public final class ReleaseFactory {
     return List.copyOf(result);
   }
 
-  private static Map<String, Object> imageInputs(String base, String version, List<ExtensionSpec> extensions) {
+  private static Map<String, Object> imageInputs(String base, String version, List<ExtensionSpec> extensions,
+      List<String> constraints) {
     List<Map<String, Object>> canonical = new ArrayList<>();
     extensions.stream().sorted(Comparator.comparing(e -> e.name)).forEach(e -> {
       Map<String, Object> ext = new TreeMap<>();
@@ -121,6 +125,9 @@ public final class ReleaseFactory {
     inputs.put("base", base);
     inputs.put("version", version);
     inputs.put("extensions", canonical);
+    if (!constraints.isEmpty()) { // absent when unused, so the images of specs without constraints keep their names
+      inputs.put("constraints", constraints);
+    }
     inputs.put("recipe", ImageBuild.RECIPE_VERSION);
     return inputs;
   }

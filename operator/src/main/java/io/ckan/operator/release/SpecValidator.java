@@ -40,6 +40,7 @@ public final class SpecValidator {
     validateImage(spec.image, errors);
     Set<String> extensionPlugins = ExtensionsCheck.extensions(spec.extensions, errors);
     ExtensionsCheck.plugins(spec.plugins, extensionPlugins, errors);
+    ConstraintsCheck.constraints(spec, errors);
     ConfigCheck.config(spec.config, errors);
     ConfigCheck.secretConfig(spec.secretConfig, spec.config, errors);
     ServicesCheck.services(spec.services, errors);

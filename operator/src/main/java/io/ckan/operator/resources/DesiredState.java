@@ -113,7 +113,8 @@ public final class DesiredState {
       return List.of();
     }
     String name = Names.build(release.imageFingerprint());
-    String dockerfile = Dockerfile.render(build.baseImage(), build.ckanVersion(), build.extensions());
+    String dockerfile = Dockerfile.render(build.baseImage(), build.ckanVersion(), build.extensions(),
+        build.constraints());
     return List.of(BuildObjects.dockerfile(owner, name, dockerfile, release.imageFingerprint()),
         BuildObjects.job(owner, name, new BuildObjects.BuildRequest(release.imageFingerprint(), build.tag(),
             build.extensions(), build.spec().builderOrDefault(), build.spec().pushSecret,

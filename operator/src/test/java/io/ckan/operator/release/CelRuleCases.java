@@ -46,6 +46,9 @@ final class CelRuleCases {
       entry("spec.extensions[*].git | !self.ref.contains('..')", List.of(
           new Case("a ref with ..", cr -> obj(cr, "/spec/extensions/1/git").put("ref", "v1..2"),
               "spec.extensions[1].git.ref"))),
+      entry("spec.constraints | self.all(x, self.exists_one(y, y == x))", List.of(
+          new Case("a pin twice", cr -> array(cr, "/spec/constraints").add(cr.at("/spec/constraints/0").asText()),
+              "spec.constraints[2]"))),
       entry("spec.plugins | self.all(x, self.exists_one(y, y == x))", List.of(
           new Case("dcat twice", cr -> array(cr, "/spec/plugins").add("dcat"), "spec.plugins[5]"))),
       entry("spec.secretConfig | self.all(x, self.exists_one(y, y.option == x.option))", List.of(

@@ -209,6 +209,30 @@ class DockerfileTest {
   }
 
   @Test
+  void constraintsConstrainEveryInstallAndAreWrittenBeforeThem() {
+    String expected = head("ckan/ckan-base:2.11.5", "2.11.5") + """
+        # spec.constraints: pins of transitive dependencies, applied to every install below.
+        RUN printf '%s\\n' 'PyLD==2.0.4' 'rdflib==7.1.4' > /srv/app/constraints.txt
+        RUN pip install --no-cache-dir -c /srv/app/constraints.txt 'ckanext-dcat==2.4.4'
+        ARG CKAN_EXT_HARVEST_COMMIT
+        RUN pip install --no-cache-dir -c /srv/app/constraints.txt -e "git+https://github.com/ckan/ckanext-harvest.git@${CKAN_EXT_HARVEST_COMMIT:?}#egg=ckanext-harvest" \\
+         && pip install --no-cache-dir -c /srv/app/constraints.txt -r "${PIP_SRC}/ckanext-harvest/pip-requirements.txt"
+        """ + TAIL;
+    assertEquals(expected, Dockerfile.render("ckan/ckan-base:2.11.5", "2.11.5", List.of(HARVEST, DCAT),
+        List.of("PyLD==2.0.4", "rdflib==7.1.4")));
+    assertEquals(DCAT_AND_HARVEST, Dockerfile.render("ckan/ckan-base:2.11.5", "2.11.5", List.of(HARVEST, DCAT),
+        List.of()), "no constraints: the text (and so every existing image fingerprint) is unchanged");
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"requests>=2", "requests==2.32.3' && curl evil", "requests==2.32.3\nRUN id", "requests",
+      "-r /etc/passwd"})
+  void constraintsThatAreNotExactPinsNeverReachTheText(String pin) {
+    assertThrows(IllegalArgumentException.class, () -> Dockerfile.render("ckan/ckan-base:2.11.5", "2.11.5",
+        List.of(DCAT), List.of("six==1.17.0", pin)));
+  }
+
+  @Test
   void noExtensionListIsNoExtensions() {
     assertEquals(NO_EXTENSIONS, Dockerfile.render("ckan/ckan-base:2.11.5", "2.11.5", null));
     assertEquals(List.of(), Dockerfile.gitBuildArgs(null));

@@ -80,6 +80,8 @@ class ReleaseFingerprintTest {
         Arguments.of("uploads volume size", (Consumer<CkanInstanceSpec>) s -> s.storage.size = "50Gi", false),
         Arguments.of("floating ref explicitly refused", (Consumer<CkanInstanceSpec>) s ->
             s.extensions.get(1).git.allowFloatingRef = false, false),
+        Arguments.of("constraints with a prebuilt image (the build is not ours)", (Consumer<CkanInstanceSpec>) s ->
+            s.constraints = List.of("rdflib==7.1.4"), false),
         Arguments.of("plugins an extension declares", (Consumer<CkanInstanceSpec>) s -> s.extensions.get(0).plugins =
             List.of("dcat"), false));
   }
@@ -138,7 +140,11 @@ class ReleaseFingerprintTest {
           s.version = "2.10.10";
           Collections.reverse(s.extensions);
         }, "{\"base\":\"registry.example.org/mirror/ckan-base:2.10.10\",\"extensions\":[" + dcat + ",{" + harvest
-            + "}],\"recipe\":\"1\",\"version\":\"2.10.10\"}"));
+            + "}],\"recipe\":\"1\",\"version\":\"2.10.10\"}"),
+        Arguments.of("constraints, by project name whatever their order", (Consumer<CkanInstanceSpec>) s ->
+            s.constraints = List.of("rdflib==7.1.4", "PyLD==2.0.4"),
+            "{\"base\":\"ckan/ckan-base:2.11.5\",\"constraints\":[\"PyLD==2.0.4\",\"rdflib==7.1.4\"],"
+                + "\"extensions\":[" + dcat + ",{" + harvest + "}],\"recipe\":\"1\",\"version\":\"2.11.5\"}"));
   }
 
   @ParameterizedTest(name = "{0}")

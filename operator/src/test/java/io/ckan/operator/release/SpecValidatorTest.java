@@ -80,6 +80,15 @@ class SpecValidatorTest {
             "spec.extensions[0]"),
         Arguments.of("duplicate names", (Consumer<CkanInstanceSpec>) s -> s.extensions.get(1).name = "dcat",
             "spec.extensions[1].name"),
+        Arguments.of("unpinned constraint", (Consumer<CkanInstanceSpec>) s -> s.constraints =
+            List.of("rdflib==7.1.4", "requests>=2"), "spec.constraints[1]"),
+        Arguments.of("one project pinned twice, spelled differently", (Consumer<CkanInstanceSpec>) s -> s.constraints =
+            List.of("Flask_Babel==4.0.0", "flask-babel==3.1.0"), "spec.constraints[1]"),
+        Arguments.of("constraints without extensions", (Consumer<CkanInstanceSpec>) s -> {
+          s.extensions = null;
+          s.plugins = null;
+          s.constraints = List.of("rdflib==7.1.4");
+        }, "spec.constraints"),
         Arguments.of("requirements traversal", (Consumer<CkanInstanceSpec>) s -> s.extensions.get(1).requirementsFile =
             "../../etc/passwd", "spec.extensions[1].requirementsFile"),
         Arguments.of("unknown plugin", (Consumer<CkanInstanceSpec>) s -> s.plugins.add("spatial_metadata"),
