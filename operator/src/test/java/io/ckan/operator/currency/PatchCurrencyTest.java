@@ -23,7 +23,7 @@ class PatchCurrencyTest {
       "2.11.7    | True         | NewerThanTable      | 2.11.7 is newer than the table's latest patch of 2.11 (2.11.5): the table may need an update | True | Supported | 2.11 is supported",
       "2.10.4    | False        | NewerPatchAvailable | 2.10.4 is behind 2.10.10 (released 2026-04-29) | False         | EndOfLife | 2.10 is end-of-life (last patch 2.10.10); supported lines: 2.12, 2.11",
       "2.10.10   | True         | LatestPatch         | 2.10.10 is the latest patch of 2.10            | False         | EndOfLife | 2.10 is end-of-life (last patch 2.10.10); supported lines: 2.12, 2.11",
-      "2.9.3     | False        | NewerPatchAvailable | 2.9.3 is behind 2.9.11                          | False         | EndOfLife | 2.9 is end-of-life (last patch 2.9.11); supported lines: 2.12, 2.11",
+      "2.9.3     | False        | NewerPatchAvailable | 2.9.3 is behind 2.9.11 (released 2024-03-13)    | False         | EndOfLife | 2.9 is end-of-life (last patch 2.9.11); supported lines: 2.12, 2.11",
       "2.13.0    | Unknown      | UnknownLine         | line 2.13 is not in the release-line table (it knows 2.12, 2.11, 2.10, 2.9): cannot tell | Unknown | UnknownLine | line 2.13 is not in the release-line table (it knows 2.12, 2.11, 2.10, 2.9): cannot tell",
       "latest    | Unknown      | UnknownVersion      | spec.version 'latest' is not a CKAN version X.Y.Z | Unknown    | UnknownVersion | spec.version 'latest' is not a CKAN version X.Y.Z",
   })
@@ -50,8 +50,8 @@ class PatchCurrencyTest {
 
   @ParameterizedTest(name = "{0} -> {1}")
   @CsvSource(delimiter = '|', nullValues = "-", value = {
-      "2.10.10 | 2.11.5 | minor upgrade from 2.10 (2.10.10) to 2.11 (2.11.5); read the migration notes of 2.11: https://docs.ckan.org/en/latest/changelog.html#v-2-11-0",
-      "2.11.5  | 2.12.0 | minor upgrade from 2.11 (2.11.5) to 2.12 (2.12.0); read the migration notes of 2.12: https://docs.ckan.org/en/latest/changelog.html#v-2-12-0",
+      "2.10.10 | 2.11.5 | minor upgrade from 2.10 (2.10.10) to 2.11 (2.11.5); read the migration notes of 2.11: https://docs.ckan.org/en/latest/changelog.html#migration-notes-2-11",
+      "2.11.5  | 2.12.0 | minor upgrade from 2.11 (2.11.5) to 2.12 (2.12.0); read the migration notes of 2.12: https://docs.ckan.org/en/latest/changelog.html#migration-notes-2-12",
       "2.12.0  | 2.13.1 | minor upgrade from 2.12 (2.12.0) to 2.13 (2.13.1); the release-line table has no migration notes for 2.13; read CKAN's changelog: https://docs.ckan.org/en/latest/changelog.html",
       "2.11.4  | 2.11.5 | -",
       "2.11.5  | 2.10.10 | -",

@@ -38,8 +38,9 @@ class ReleaseLinesTest {
     ReleaseLines shipped = ReleaseLines.shipped();
     assertEquals(List.of("2.12", "2.11"), shipped.supportedLines());
     assertEquals(new ReleaseLine("2.10", false, "2.10.10", LocalDate.of(2026, 4, 29),
-        "https://docs.ckan.org/en/latest/changelog.html#v-2-10-0"), shipped.line("2.10").orElseThrow());
-    assertEquals("2.9.11", shipped.line("2.9").orElseThrow().latestPatch());
+        "https://docs.ckan.org/en/latest/changelog.html#migration-notes-2-10"), shipped.line("2.10").orElseThrow());
+    assertEquals(new ReleaseLine("2.9", false, "2.9.11", LocalDate.of(2024, 3, 13),
+        "https://docs.ckan.org/en/latest/changelog.html#migration-notes-2-9"), shipped.line("2.9").orElseThrow());
     assertEquals("2.12.0", shipped.line("2.12").orElseThrow().latestPatch());
     assertNull(shipped.caveat());
   }

@@ -49,6 +49,6 @@ class PatchCurrencyIntegrationTest extends IntegrationTest {
     assertEquals(1, upgrades.size(), "one MinorUpgrade event: " + upgrades);
     assertEquals("Normal", upgrades.get(0).getType());
     assertEquals("revision 3: minor upgrade from 2.11 (2.11.5) to 2.12 (2.12.0); read the migration notes of 2.12: "
-        + "https://docs.ckan.org/en/latest/changelog.html#v-2-12-0", upgrades.get(0).getMessage());
+        + "https://docs.ckan.org/en/latest/changelog.html#migration-notes-2-12", upgrades.get(0).getMessage());
   }
 }
