@@ -11,10 +11,11 @@ import io.fabric8.generator.annotation.ValidationRule;
 
 /**
  * spec.backup: a {@code pg_dump -Fc} of the CKAN database (and the DataStore's) before every migrating rollout, to a
- * PersistentVolumeClaim or an S3-compatible bucket. Field patterns are mirrored by {@code release.BackupCheck}.
+ * PersistentVolumeClaim, an S3-compatible bucket, or both (the dumps are kept on the volume and copied to the bucket).
+ * Field patterns are mirrored by {@code release.BackupCheck}.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-@ValidationRule(value = "has(self.pvc) != has(self.s3)", message = "set exactly one destination: pvc or s3")
+@ValidationRule(value = "has(self.pvc) || has(self.s3)", message = "set a destination: pvc, s3 or both")
 public class BackupSpec {
   public static final int DEFAULT_RETENTION = 5;
   public static final int MAX_RETENTION = 100;
@@ -39,7 +40,8 @@ public class BackupSpec {
       + "be at least the database server's. Default: " + DEFAULT_IMAGE + ".")
   public String image;
 
-  @JsonPropertyDescription("Destination: a PersistentVolumeClaim in the instance's namespace.")
+  @JsonPropertyDescription("Destination: a PersistentVolumeClaim in the instance's namespace (with s3 too: the dumps "
+      + "are kept here and copied to the bucket; restores read them from here).")
   public PvcDestination pvc;
 
   @JsonPropertyDescription("Destination: an S3-compatible bucket, credentials from a Secret.")

@@ -3,7 +3,7 @@ package io.ckan.operator.release;
 import io.ckan.operator.api.BackupSpec;
 import java.util.List;
 
-/** spec.backup, checked as its CRD schema checks it: one destination, names by pattern, secrets by reference. */
+/** spec.backup, checked as its CRD schema checks it: a destination, names by pattern, secrets by reference. */
 final class BackupCheck {
   private BackupCheck() {}
 
@@ -14,8 +14,8 @@ final class BackupCheck {
     Checks.range(errors, "spec.backup.retention", backup.retention, 1, BackupSpec.MAX_RETENTION);
     Checks.text(errors, "spec.backup.image", backup.image, Tokens.IMAGE_BY_DIGEST,
         "must be pinned by digest: repository@sha256:<64 hex digits>");
-    if ((backup.pvc == null) == (backup.s3 == null)) {
-      errors.add(new FieldError("spec.backup", "set exactly one destination: pvc or s3"));
+    if (backup.pvc == null && backup.s3 == null) {
+      errors.add(new FieldError("spec.backup", "set a destination: pvc, s3 or both"));
     }
     if (backup.pvc != null) {
       Checks.requiredText(errors, "spec.backup.pvc.claimName", backup.pvc.claimName, Tokens.OBJECT_NAME,
