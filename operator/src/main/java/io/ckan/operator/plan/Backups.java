@@ -55,6 +55,7 @@ final class Backups {
         + "; see kubectl logs job/" + job + " -n " + p.in.namespace();
     p.records.add(new Step.RecordVerdict(revision, Verdict.FAILED, BACKUP_FAILED + ": " + why,
         Step.ObjectKind.CONFIG_MAP));
+    p.states.put(revision, new Plan.StateReport(RevisionState.Failed, BACKUP_FAILED + ": " + why));
     return Optional.of(Planning.stalled(BACKUP_FAILED, "revision " + revision + " was not migrated: backup "
         + b.name() + " failed (" + why + "); " + p.pointerStays()
         + ". Fix the cause and annotate ckan.io/retry=<token> to back up and migrate again"));

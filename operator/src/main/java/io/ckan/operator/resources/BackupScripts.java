@@ -23,7 +23,7 @@ public final class BackupScripts {
   public static final String DUMP = ".dump";
   public static final String DATASTORE_DUMP = ".datastore.dump";
 
-  private static final Pattern WORD = Pattern.compile("^[A-Za-z0-9_][A-Za-z0-9._/-]{0,252}$");
+  private static final Pattern WORD = Pattern.compile("^/?[A-Za-z0-9_][A-Za-z0-9._/-]{0,252}$");
   private static final Pattern NAME = Pattern.compile("^[a-z][-a-z0-9]{0,39}-r[0-9]{1,9}-[0-9a-f]{12}$");
 
   /** The name of revision {@code revision}'s backup. */
