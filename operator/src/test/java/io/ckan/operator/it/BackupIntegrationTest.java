@@ -82,12 +82,18 @@ class BackupIntegrationTest extends IntegrationTest {
 
   String lastOutput;
 
+  /** Edits the spec to CKAN 2.11.5 (a migrating upgrade); returns when. */
+  long upgradeTo2115() {
+    long at = System.nanoTime();
+    h.edit("portal", s -> s.version = "2.11.5");
+    return at;
+  }
+
   @Test
   void anUpgradeIsBackedUpThenMigratedThenDeployedAndTheBackupIsOnRecord() {
     liveOn2114(Scenario.create().whenJobComponent("backup", JobBehaviour.succeed(Duration.ofSeconds(2),
         "backup complete")));
-    long upgrade = System.nanoTime();
-    h.edit("portal", s -> s.version = "2.11.5");
+    long upgrade = upgradeTo2115();
     h.awaitReady("portal", 2, T);
 
     List<String> writes = rolloutWrites(upgrade);
@@ -137,8 +143,7 @@ class BackupIntegrationTest extends IntegrationTest {
   void aFailedBackupFailsTheRevisionWithoutMigratingWhileTheLiveRevisionServes() {
     liveOn2114(Scenario.create().whenJobComponent("backup", JobBehaviour.fail(Duration.ofSeconds(1),
         "pg_dump of the CKAN database failed")));
-    long upgrade = System.nanoTime();
-    h.edit("portal", s -> s.version = "2.11.5");
+    long upgrade = upgradeTo2115();
     h.awaitCondition("portal", "Stalled", "True", T);
     var stalled = h.condition("portal", "Stalled");
     assertEquals("BackupFailed", stalled.getReason());
