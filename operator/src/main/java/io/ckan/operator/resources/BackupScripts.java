@@ -135,7 +135,7 @@ public final class BackupScripts {
         .append(target).append("$f\" || fail \"upload of $f to ").append(target).append(" failed\"; done\n");
     s.append(aws).append(" ls \"").append(target).append("\" | awk '{print $4}' > .listing || fail \"cannot list ")
         .append(target).append("\"\n");
-    s.append("mkdir -p .seen && cd .seen && while read -r f; do [ -n \"$f\" ] && : > \"$f\"; done < ../.listing\n");
+    s.append("rm -rf .seen && mkdir .seen && cd .seen && while read -r f; do [ -n \"$f\" ] && : > \"$f\"; done < ../.listing\n");
     s.append(prune(instance, keep).replace("rm -f \"$b.dump\" \"$b" + DATASTORE_DUMP + "\"", aws + " rm \""
         + target + "$b.dump\"; " + aws + " rm \"" + target + "$b" + DATASTORE_DUMP + "\" || true"));
     s.append("printf 'backup %s uploaded\\n' ").append(name).append(" > /dev/termination-log\n");

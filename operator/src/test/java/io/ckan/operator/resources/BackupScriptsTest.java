@@ -107,6 +107,33 @@ class BackupScriptsTest {
   }
 
   @Test
+  void theUploadCopiesTheBackupToTheBucketThenDeletesTheOldestBeyondRetentionThere() throws Exception {
+    Path scratch = Files.createDirectories(dir.resolve("scratch"));
+    Files.writeString(scratch.resolve(NAME + ".dump"), "x");
+    Files.writeString(scratch.resolve(NAME + ".datastore.dump"), "x");
+    Path bin = Files.createDirectories(dir.resolve("bin"));
+    // the bucket holds r5, r6 and (after the copy) r7; "aws s3 ls" lists them as the AWS CLI does
+    Files.writeString(bin.resolve("aws"), "#!/bin/sh\necho \"aws $*\" >> " + dir.resolve("aws-calls") + "\n"
+        + "case \"$*\" in *' s3 ls '*) printf '%s\\n' '2026-11-30 01:00:00 10 portal-r5-aaaaaaaaaaaa.dump' "
+        + "'2026-11-30 01:00:00 10 portal-r5-aaaaaaaaaaaa.datastore.dump' "
+        + "'2026-11-30 01:00:00 10 portal-r6-bbbbbbbbbbbb.dump' '2026-11-30 01:00:00 10 " + NAME + ".dump' "
+        + "'2026-11-30 01:00:00 10 other-r1-cccccccccccc.dump';; esac\n");
+    bin.resolve("aws").toFile().setExecutable(true);
+    Run run = run(BackupScripts.upload(scratch.toString(), "http://minio.backup:9000", "ckan-backups", "portal",
+        "portal", NAME, 2), Map.of(), false);
+    assertEquals(0, run.exit(), run.output());
+    String aws = "aws --endpoint-url http://minio.backup:9000 s3 ";
+    List<String> calls = Files.readAllLines(dir.resolve("aws-calls"));
+    assertEquals(List.of(
+        aws + "cp " + NAME + ".datastore.dump s3://ckan-backups/portal/" + NAME + ".datastore.dump",
+        aws + "cp " + NAME + ".dump s3://ckan-backups/portal/" + NAME + ".dump",
+        aws + "ls s3://ckan-backups/portal/",
+        aws + "rm s3://ckan-backups/portal/portal-r5-aaaaaaaaaaaa.dump",
+        aws + "rm s3://ckan-backups/portal/portal-r5-aaaaaaaaaaaa.datastore.dump"), calls);
+    assertEquals("backup " + NAME + " uploaded", run.terminationMessage());
+  }
+
+  @Test
   void theRestoreDropsWhatTheUserOwnsThenRestoresInOneTransaction() {
     String script = BackupScripts.restore("/backups/portal", NAME, true);
     assertEquals(List.of("psql --no-psqlrc --set=ON_ERROR_STOP=1 --dbname=\"$(libpq_url \"$CKAN_SQLALCHEMY_URL\")\" "
