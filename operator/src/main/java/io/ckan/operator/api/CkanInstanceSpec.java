@@ -76,6 +76,9 @@ public class CkanInstanceSpec {
   @JsonPropertyDescription("PersistentVolumeClaim for uploads, mounted at CKAN_STORAGE_PATH.")
   public StorageSpec storage;
 
+  @JsonPropertyDescription("Backups before migrating rollouts (pg_dump -Fc to a PVC or an S3-compatible bucket).")
+  public BackupSpec backup;
+
   @Min(0)
   @JsonPropertyDescription("Web replicas of the live revision. Changing it scales in place (no new revision).")
   public Integer replicas;

@@ -43,6 +43,8 @@ public final class Patterns {
   public static final String HOST = "^([a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?\\.)+[a-z]{2,63}$";
   /** A Kubernetes quantity such as 20Gi. */
   public static final String QUANTITY = "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$";
+  /** An S3 bucket name. */
+  public static final String BUCKET = "^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$";
   /** A Kubernetes object name (DNS-1123 subdomain). */
   public static final String OBJECT_NAME = "^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$";
   /**

@@ -14,4 +14,6 @@ public class RevisionStatus {
   public Integer replicas;
   public Integer availableReplicas;
   public String createdAt;
+  /** The backup taken before its migration (a name {@code kubectl ckan restore} takes), if one was taken. */
+  public String backup;
 }

@@ -64,6 +64,11 @@ public final class Labels {
   /** On a revision's ConfigMap (and Deployment): alembic heads before and after its migration. */
   public static final String SCHEMA_BEFORE = "ckan.io/schema-before";
   public static final String SCHEMA_AFTER = "ckan.io/schema-after";
+  /**
+   * The backup taken before a revision's migration (on its ConfigMap once the backup succeeded, and on the backup
+   * and restore Jobs): a name {@code kubectl ckan restore} takes.
+   */
+  public static final String BACKUP = "ckan.io/backup";
 
   // annotations on the pointer Service
   public static final String SWITCHED_AT = "ckan.io/switched-at";

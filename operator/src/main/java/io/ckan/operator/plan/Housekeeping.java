@@ -49,6 +49,7 @@ final class Housekeeping {
     for (int i = keep; i < others.size(); i++) {
       p.cleanup.add(new Step.Prune(others.get(i).number()));
     }
+    Backups.prune(p);
   }
 
   /** Workers run for the serving revision only (and the previous one while the new one bakes). */

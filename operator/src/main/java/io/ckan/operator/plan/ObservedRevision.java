@@ -48,8 +48,14 @@ public record ObservedRevision(
    *                          status_show proves nothing about plugins (it echoes the configured list)
    */
   public record Runtime(String schemaBefore, String schemaAfter, boolean migrated, boolean hasWorker,
-      int workerReplicas, boolean startedByOperator) {
+      int workerReplicas, boolean startedByOperator, String backup) {
     public static final Runtime NONE = new Runtime(null, null, false, false, 0);
+
+    /** Without a backup on record ({@code backup}: the one taken before its migration, from its ConfigMap). */
+    public Runtime(String schemaBefore, String schemaAfter, boolean migrated, boolean hasWorker, int workerReplicas,
+        boolean startedByOperator) {
+      this(schemaBefore, schemaAfter, migrated, hasWorker, workerReplicas, startedByOperator, null);
+    }
 
     /** A revision whose web pods run the operator's start command. */
     public Runtime(String schemaBefore, String schemaAfter, boolean migrated, boolean hasWorker, int workerReplicas) {

@@ -18,6 +18,8 @@ import java.util.Optional;
  * @param knownImages     image fingerprint -> built image any retained revision in the namespace runs (the cache)
  * @param migrations      migration Jobs of this instance, by revision
  * @param workerReplicas  worker replicas of the serving revision, or null when the spec has no workers
+ * @param backupRetention backups kept when spec.backup is set and enabled; null: no backups before migrations
+ * @param backups         backup Jobs of this instance, by revision
  */
 public record PlanInput(
     String namespace,
@@ -35,13 +37,26 @@ public record PlanInput(
     Map<String, String> knownImages,
     Map<Integer, ObservedMigration> migrations,
     Integer workerReplicas,
-    Instant now) {
+    Instant now,
+    Integer backupRetention,
+    Map<Integer, ObservedBackup> backups) {
 
   public PlanInput {
+    backups = backups == null ? Map.of() : backups;
     health = health == null ? Map.of() : health;
     builds = builds == null ? Map.of() : builds;
     knownImages = knownImages == null ? Map.of() : knownImages;
     migrations = migrations == null ? Map.of() : migrations;
+  }
+
+  /** Without backups. */
+  public PlanInput(String namespace, String instance, ReleaseOutcome outcome, int replicas, RolloutSpec rollout,
+      boolean paused, List<ObservedRevision> revisions, Optional<Pointer> pointer,
+      Map<Integer, Verification.Result> health, String rollbackRequest, String retryRequest,
+      Map<String, ObservedBuild> builds, Map<String, String> knownImages, Map<Integer, ObservedMigration> migrations,
+      Integer workerReplicas, Instant now) {
+    this(namespace, instance, outcome, replicas, rollout, paused, revisions, pointer, health, rollbackRequest,
+        retryRequest, builds, knownImages, migrations, workerReplicas, now, null, Map.of());
   }
 
   public PlanInput(ReleaseOutcome outcome, int replicas, RolloutSpec rollout, boolean paused,

@@ -243,7 +243,7 @@ final class Planning {
     return "the database schema is at " + db + (migrator == null ? "" : " (migrated by revision "
         + migrator.number() + ")") + " but revision " + to.number() + " expects " + expects + ": running its "
         + "code on the newer schema could corrupt data. Roll forward with a fixed release, or restore the "
-        + "database backup taken before the upgrade and set spec.rollout.allowRevertAcrossMigrations: true";
+        + Backups.restoreAdvice(this, to) + " and set spec.rollout.allowRevertAcrossMigrations: true";
   }
 
   static Condition schemaBlocked(String why) {

@@ -2,6 +2,7 @@ package io.ckan.operator.plan;
 
 import io.ckan.operator.contract.Names;
 import java.util.EnumSet;
+import java.util.Optional;
 
 /** Getting the spec's revision ready to serve: create it, retry it, build its image, migrate its database. */
 final class Releases {
@@ -18,6 +19,10 @@ final class Releases {
       p.states.put(next, new Plan.StateReport(RevisionState.Building, p.release.build().tag()));
       return build(p);
     }
+    Optional<Condition> backingUp = Backups.beforeMigration(p, next, null);
+    if (backingUp.isPresent()) {
+      return backingUp.get();
+    }
     p.actions.add(new Step.StartMigration(next, built));
     p.states.put(next, new Plan.StateReport(RevisionState.Migrating, "Created"));
     return Planning.progressing("Migrating", "created revision " + next + " (" + p.release.shortFingerprint()
@@ -32,6 +37,7 @@ final class Releases {
     if (!target.hasDeployment() && failedBuild != null && failedBuild.state() == JobState.FAILED) {
       p.actions.add(new Step.DeleteBuild(failedBuild.jobName()));
     }
+    Backups.retry(p, target);
     p.keepWarm.add(target.number());
     return Planning.progressing("RetryRequested", "retrying revision " + target.number() + " (ckan.io/retry="
         + p.in.retryRequest() + ")");
@@ -77,6 +83,10 @@ final class Releases {
     String job = Names.OfRevision.MIGRATION.of(p.in.instance(), target.number());
     p.states.put(target.number(), new Plan.StateReport(RevisionState.Migrating, "ckan db upgrade"));
     if (m == null) {
+      Optional<Condition> backingUp = Backups.beforeMigration(p, target.number(), target.runtime().backup());
+      if (backingUp.isPresent()) {
+        return backingUp.get();
+      }
       p.actions.add(new Step.StartMigration(target.number(), p.builtImage()));
       p.requeue = Planning.POLL;
       return Planning.progressing("Migrating", "running ckan db upgrade for revision " + target.number() + " (job "

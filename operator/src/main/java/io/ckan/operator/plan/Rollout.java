@@ -142,7 +142,7 @@ final class Rollout {
   static String stalledReason(ObservedRevision target) {
     String reason = target.verdictReason() == null ? "" : target.verdictReason();
     if (target.verdict() == Verdict.FAILED) {
-      for (String kept : List.of("BuildFailed", "MigrationFailed")) {
+      for (String kept : List.of("BuildFailed", "MigrationFailed", Backups.BACKUP_FAILED)) {
         if (reason.startsWith(kept + ":")) {
           return kept;
         }

@@ -33,6 +33,15 @@ public sealed interface Step {
   /** Run {@code ckan db upgrade} for the revision, with its image, config and plugins, before any web pod exists. */
   record StartMigration(int revision, BuiltImage built) implements Step {}
 
+  /** Take backup {@code name} of the databases before the revision's migration (its backup Job). */
+  record StartBackup(int revision, String name) implements Step {}
+
+  /** Put the backup taken before the revision's migration on its ConfigMap (the backup Job succeeded). */
+  record RecordBackup(int revision, String name) implements Step {}
+
+  /** Delete a backup Job: beyond the retention count, or failed and retried. */
+  record DeleteBackup(String jobName, String why) implements Step {}
+
   /** Store the revision's schema heads on its ConfigMap (its migration succeeded). */
   record RecordMigration(int revision, String before, String after) implements Step {}
 

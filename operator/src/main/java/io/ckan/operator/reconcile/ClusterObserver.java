@@ -196,7 +196,7 @@ public final class ClusterObserver {
       ObservedRevision.Runtime runtime = new ObservedRevision.Runtime(ca.get(Labels.SCHEMA_BEFORE), schemaAfter,
           schemaAfter != null, worker != null, worker == null || worker.getSpec() == null
               || worker.getSpec().getReplicas() == null ? 0 : worker.getSpec().getReplicas(),
-          deployment != null && startedByOperator(deployment));
+          deployment != null && startedByOperator(deployment), ca.get(Labels.BACKUP));
       return new ObservedRevision(number, a.get(Labels.FINGERPRINT), a.get(Labels.IMAGE), a.get(Labels.CKAN_VERSION),
           plugins == null || plugins.isBlank() ? List.of() : List.of(plugins.split(",")),
           parseInstant(anchor.getMetadata().getCreationTimestamp()), attemptStartedAt, deployment != null,

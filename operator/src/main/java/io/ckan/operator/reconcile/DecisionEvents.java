@@ -51,6 +51,14 @@ final class DecisionEvents {
       return normal("MigrationSucceeded", "revision " + m.revision() + " migrated the database: schema head "
           + (m.before() == null || m.before().isEmpty() ? "(empty database)" : m.before()) + " -> " + m.after());
     }
+    if (step instanceof Step.StartBackup b) {
+      return normal("BackupStarted", "backing up the database as " + b.name() + " before the migration of revision "
+          + b.revision());
+    }
+    if (step instanceof Step.RecordBackup b) {
+      return normal("BackupSucceeded", "backup " + b.name() + " taken before the migration of revision "
+          + b.revision());
+    }
     if (step instanceof Step.RecordVerdict v) {
       return verdict(v);
     }

@@ -129,7 +129,10 @@ public final class Reconciliation {
         && !r.runtime().migrated() && !r.blocked()).map(ObservedRevision::number).collect(Collectors.toSet());
     Map<Integer, ObservedMigration> migrations = MigrationObserver.migrations(migrationJobs, name, awaiting,
         podsOfJob);
-    PlanInput in = input(instance, spec, outcome, observed, health, builds, knownImages, migrations, now);
+    Map<Integer, io.ckan.operator.plan.ObservedBackup> backups = BackupObserver.backups(jobs.stream()
+        .filter(j -> Owner.owns(uid, j)).toList(), name, awaiting.stream().max(Integer::compare).orElse(null),
+        podsOfJob);
+    PlanInput in = input(instance, spec, outcome, observed, health, builds, knownImages, migrations, now, backups);
     Plan plan = Planner.plan(in);
 
     // the instance's own objects (managed services, Ingress, uploads volume), each looked up once in the caches:
@@ -153,7 +156,7 @@ public final class Reconciliation {
       Optional<String> missing = SecretCheck.missing(ready.release().secretEnv(), namespace, secrets::get);
       if (missing.isPresent()) {
         outcome = new ReleaseOutcome.Blocked(Reasons.MISSING_SECRET, missing.get());
-        in = input(instance, spec, outcome, observed, health, builds, knownImages, migrations, now);
+        in = input(instance, spec, outcome, observed, health, builds, knownImages, migrations, now, backups);
         plan = Planner.plan(in);
       }
     }
@@ -172,7 +175,9 @@ public final class Reconciliation {
         if (revert.isPresent() && step instanceof Step.MovePointer m && m.to() == revert.get().to()) {
           continue; // written first, above
         }
-        applier.apply(step, owner, release, in.rollout().progressDeadlineSecondsOrDefault(), now);
+        if (!BackupApplier.apply(step, applier, client, owner, spec)) {
+          applier.apply(step, owner, release, in.rollout().progressDeadlineSecondsOrDefault(), now);
+        }
         applied.add(step);
         wrote = true;
         EventRecorder.forStep(instance, step, now).ifPresent(events::emit);
@@ -210,7 +215,8 @@ public final class Reconciliation {
     if (!mayRevert) {
       return Optional.empty();
     }
-    Plan quick = Planner.plan(input(instance, spec, outcome, observed, health, Map.of(), Map.of(), Map.of(), now));
+    Plan quick = Planner.plan(input(instance, spec, outcome, observed, health, Map.of(), Map.of(), Map.of(), now,
+        Map.of()));
     return quick.steps().stream().findFirst().filter(Step.MovePointer.class::isInstance)
         .map(Step.MovePointer.class::cast).filter(m -> !m.history().isEmpty()
             && Reasons.AUTO_REVERT.equals(m.history().get(m.history().size() - 1).type));
@@ -218,7 +224,8 @@ public final class Reconciliation {
 
   private static PlanInput input(CkanInstance instance, CkanInstanceSpec spec, ReleaseOutcome outcome,
       ClusterObserver.Observed observed, Map<Integer, Verification.Result> health, Map<String, ObservedBuild> builds,
-      Map<String, String> knownImages, Map<Integer, ObservedMigration> migrations, Instant now) {
+      Map<String, String> knownImages, Map<Integer, ObservedMigration> migrations, Instant now,
+      Map<Integer, io.ckan.operator.plan.ObservedBackup> backups) {
     RolloutSpec rollout = spec == null || spec.rollout == null ? new RolloutSpec() : spec.rollout;
     int replicas = spec == null || spec.replicas == null ? 1 : spec.replicas;
     Map<String, String> annotations = instance.getMetadata().getAnnotations() == null ? Map.of()
@@ -228,7 +235,9 @@ public final class Reconciliation {
     Integer workerReplicas = spec == null || spec.workers == null ? null : spec.workers.replicasOrDefault();
     return new PlanInput(instance.getMetadata().getNamespace(), instance.getMetadata().getName(), outcome, replicas,
         rollout, paused, observed.revisions(), observed.pointer(), health, annotations.get(Labels.ROLLBACK_TO),
-        annotations.get(Labels.RETRY), builds, knownImages, migrations, workerReplicas, now);
+        annotations.get(Labels.RETRY), builds, knownImages, migrations, workerReplicas, now,
+        spec == null || spec.backup == null || !spec.backup.enabledOrDefault() ? null
+            : spec.backup.retentionOrDefault(), backups);
   }
 
   /**
@@ -240,6 +249,7 @@ public final class Reconciliation {
   static boolean needsSecrets(Plan plan) {
     return plan.steps().stream().anyMatch(s -> s instanceof Step.CreateRevision c
         && c.missing().contains(Step.ObjectKind.CONFIG_MAP) || s instanceof Step.StartMigration
+        || s instanceof Step.StartBackup
         || s instanceof Step.StartBuild || s instanceof Step.BringUp
         || s instanceof Step.Scale sc && sc.replicas() > 0 || s instanceof Step.ScaleWorkers w && w.replicas() > 0);
   }

@@ -51,6 +51,7 @@ public final class StatusReport {
       rs.replicas = r.specReplicas();
       rs.availableReplicas = r.availableReplicas();
       rs.createdAt = r.createdAt() == null ? null : r.createdAt().toString();
+      rs.backup = r.runtime().backup();
       status.revisions.add(rs);
     }
     String time = now.truncatedTo(ChronoUnit.SECONDS).toString();

@@ -351,7 +351,12 @@ public final class StepApplier {
     note(owner, "pruned revision " + revision);
   }
 
-  private void note(Owner owner, String what) {
+  /** A JSON merge patch of an object of the instance (the backup steps' record). */
+  <T extends HasMetadata> void patchMerge(Class<T> kind, Owner owner, String name, Map<String, ?> body) {
+    patch(kind, owner.namespace(), name, MERGE, json(body));
+  }
+
+  void note(Owner owner, String what) {
     String line = owner.namespace() + "/" + owner.name() + ": " + what;
     LOG.info(line);
     journal.accept(line);

@@ -48,6 +48,7 @@ public final class SpecValidator {
     WorkloadCheck.workers(spec.workers, errors);
     WorkloadCheck.ingress(spec.ingress, errors);
     WorkloadCheck.storage(spec.storage, errors);
+    BackupCheck.backup(spec.backup, errors);
     validateBuild(spec.build, errors);
     validateRollout(spec.rollout, errors);
     return errors;

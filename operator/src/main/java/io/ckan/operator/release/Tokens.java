@@ -25,4 +25,5 @@ final class Tokens {
   static final Pattern QUEUE = Pattern.compile(Patterns.QUEUE);
   static final Pattern HOST = Pattern.compile(Patterns.HOST);
   static final Pattern QUANTITY = Pattern.compile(Patterns.QUANTITY);
+  static final Pattern BUCKET = Pattern.compile(Patterns.BUCKET);
 }

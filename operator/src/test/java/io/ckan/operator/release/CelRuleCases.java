@@ -31,6 +31,11 @@ final class CelRuleCases {
           new Case("another instance's database", cr -> name(cr, "portal-db"), "metadata.name"))),
       entry(" | !self.metadata.name.startsWith('ckan-build-')", List.of(
           new Case("a build Job's name", cr -> name(cr, "ckan-build-0123456789ab"), "metadata.name"))),
+      entry("spec.backup | has(self.pvc) || has(self.s3)", List.of(
+          new Case("no destination", cr -> {
+            obj(cr, "/spec/backup").remove("pvc");
+            obj(cr, "/spec/backup").remove("s3");
+          }, "spec.backup"))),
       entry("spec.config | self.all(k, k.matches('^[a-z0-9_]{1,64}(\\\\.[a-z0-9_]{1,64}){0,8}$'))", List.of(
           new Case("a key with a space", cr -> obj(cr, "/spec/config").put("Site Url", "x"), "spec.config[Site Url]"))),
       entry("spec.config | self.all(k, !self[k].matches('://[^/?#@]*:[^/?#@]*@'))", List.of(

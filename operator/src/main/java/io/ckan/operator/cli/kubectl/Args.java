@@ -18,7 +18,7 @@ final class Args {
       Map.entry("--namespace", "namespace"), Map.entry("--context", "context"),
       Map.entry("--kubeconfig", "kubeconfig"), Map.entry("-o", "output"), Map.entry("--output", "output"),
       Map.entry("--to", "to"), Map.entry("-f", "file"), Map.entry("--file", "file"),
-      Map.entry("--revision", "revision"), Map.entry("--interval", "interval"));
+      Map.entry("--revision", "revision"), Map.entry("--interval", "interval"), Map.entry("--token", "token"));
   private static final Map<String, String> SWITCHES = Map.of("-w", "watch", "--watch", "watch", "-h", "help",
       "--help", "help");
 

@@ -73,6 +73,11 @@ final class Cluster {
         .withName(ci.getMetadata().getName()).patch(PatchContext.of(PatchType.JSON_MERGE), asJson(patch));
   }
 
+  /** Creates a Job (a restore): refused with 409 when one of that name exists. */
+  io.fabric8.kubernetes.api.model.batch.v1.Job create(io.fabric8.kubernetes.api.model.batch.v1.Job job) {
+    return client.resource(job).create();
+  }
+
   /** Serialises with nulls kept: a null annotation in a merge patch removes it. */
   private static String asJson(Map<String, Object> patch) {
     try {

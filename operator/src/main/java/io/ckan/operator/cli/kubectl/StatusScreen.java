@@ -26,6 +26,13 @@ final class StatusScreen {
         s.revisions().stream().map(r -> row(Objects.equals(r.number, s.currentRevision()) ? "*" : "",
             String.valueOf(r.number), r.state, replicas(r), r.version,
             shortImage(r.image), Ages.since(r.createdAt, now), r.reason)).toList()));
+    List<RevisionStatus> backedUp = s.revisions().stream().filter(r -> r.backup != null).toList();
+    if (!backedUp.isEmpty()) {
+      // the backups taken before migrations: what `kubectl ckan restore NAME BACKUP` takes
+      out.append("\nBackups (taken before the migration of)\n");
+      out.append(Table.render(List.of("Revision", "Backup"), backedUp.stream()
+          .map(r -> row(String.valueOf(r.number), r.backup)).toList()));
+    }
     out.append("\nConditions\n");
     out.append(s.conditions().isEmpty() ? "No conditions.\n" : Table.render(
         List.of("Type", "Status", "Reason", "Age", "Message"),
