@@ -36,6 +36,7 @@ public class BackupSpec {
   public Integer retention;
 
   @Pattern(Patterns.IMAGE_BY_DIGEST)
+  @Size(max = Patterns.IMAGE_MAX)
   @JsonPropertyDescription("PostgreSQL client image pinned by digest (pg_dump, pg_restore); its major version must "
       + "be at least the database server's. Default: " + DEFAULT_IMAGE + ".")
   public String image;
@@ -69,6 +70,7 @@ public class BackupSpec {
     public String claimName;
 
     @Pattern(Patterns.RELATIVE_PATH)
+    @Size(max = Patterns.RELATIVE_PATH_MAX)
     @JsonPropertyDescription("Directory inside the volume (default: the instance's name).")
     public String directory;
   }
@@ -84,14 +86,17 @@ public class BackupSpec {
 
     @Required
     @Pattern(Patterns.BUCKET)
+    @Size(max = Patterns.BUCKET_MAX)
     @JsonPropertyDescription("Bucket name (3 to 63 lowercase letters, digits, dots and dashes).")
     public String bucket;
 
     @Pattern(Patterns.RELATIVE_PATH)
+    @Size(max = Patterns.RELATIVE_PATH_MAX)
     @JsonPropertyDescription("Key prefix (default: the instance's name).")
     public String prefix;
 
     @Pattern(Patterns.QUEUE)
+    @Size(max = Patterns.QUEUE_MAX)
     @JsonPropertyDescription("Region (default us-east-1).")
     public String region;
 
@@ -105,6 +110,7 @@ public class BackupSpec {
 
     @Required
     @Pattern(Patterns.IMAGE_BY_DIGEST)
+    @Size(max = Patterns.IMAGE_MAX)
     @JsonPropertyDescription("An image with the AWS CLI (aws s3 cp/ls/rm), pinned by digest: the operator ships no "
         + "default for it.")
     public String image;

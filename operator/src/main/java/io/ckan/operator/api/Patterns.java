@@ -67,6 +67,10 @@ public final class Patterns {
   public static final int SECRET_KEY_MAX = 253;
   public static final int OBJECT_NAME_MAX = 253;
   public static final int SERVICE_URL_MAX = 1278;
+  /** An image reference: the pattern repeats path segments without bound; 512 holds any registry's practical names. */
+  public static final int IMAGE_MAX = 512;
+  public static final int BUCKET_MAX = 63;
+  public static final int QUEUE_MAX = 63;
 
   /** An image reference with a tag or a digest (used for base-image overrides). */
   public static final String IMAGE =

@@ -1,6 +1,7 @@
 package io.ckan.operator.release;
 
 import io.ckan.operator.api.BackupSpec;
+import io.ckan.operator.api.Patterns;
 import java.util.List;
 
 /** spec.backup, checked as its CRD schema checks it: a destination, names by pattern, secrets by reference. */
@@ -14,6 +15,7 @@ final class BackupCheck {
     Checks.range(errors, "spec.backup.retention", backup.retention, 1, BackupSpec.MAX_RETENTION);
     Checks.text(errors, "spec.backup.image", backup.image, Tokens.IMAGE_BY_DIGEST,
         "must be pinned by digest: repository@sha256:<64 hex digits>");
+    imageLength(errors, "spec.backup.image", backup.image);
     if (backup.pvc == null && backup.s3 == null) {
       errors.add(new FieldError("spec.backup", "set a destination: pvc, s3 or both"));
     }
@@ -36,6 +38,14 @@ final class BackupCheck {
       Checks.secretKeyRef(errors, "spec.backup.s3.secretAccessKey", s3.secretAccessKey);
       Checks.requiredText(errors, "spec.backup.s3.image", s3.image, Tokens.IMAGE_BY_DIGEST,
           "must be an AWS CLI image pinned by digest: repository@sha256:<64 hex digits>");
+      imageLength(errors, "spec.backup.s3.image", s3.image);
+    }
+  }
+
+  /** The schema's maxLength: the image pattern alone repeats path segments without bound. */
+  private static void imageLength(List<FieldError> errors, String at, String image) {
+    if (image != null && image.length() > Patterns.IMAGE_MAX) {
+      errors.add(new FieldError(at, "is " + image.length() + " characters long, at most " + Patterns.IMAGE_MAX));
     }
   }
 }
