@@ -109,7 +109,7 @@ public final class ScheduledHealthChecks implements HealthSource, AutoCloseable 
       return;
     }
     try {
-      probe.fetchAsync(target.namespace(), target.service(), probes)
+      probe.fetchAsync(target.namespace(), target.service(), target.checks(), probes)
           .orTimeout(checkTimeout.toMillis(), TimeUnit.MILLISECONDS)
           .handle((answer, error) -> answer != null ? answer : StatusShow.failed(StatusShow.Outcome.UNREACHABLE,
               "no answer: " + (error.getCause() != null ? error.getCause() : error).getClass().getSimpleName()))
