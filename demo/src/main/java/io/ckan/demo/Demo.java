@@ -225,7 +225,7 @@ public final class Demo {
     awaitState("revision 6 live and Ready", s -> ready(s, 6));
 
     timeline.step("11. a dependency outage: image " + shortDigest(7) + " goes live (bakeSeconds 15), then Solr goes "
-        + "down inside its bake window; revision 6 fails the same check, so a revert would not help");
+        + "down inside its bake window; revision 6 uses the same Solr, so a revert would not help");
     edit(ci -> {
       prebuilt(ci, image(7));
       ci.getSpec().rollout.bakeSeconds = 15;

@@ -151,9 +151,9 @@ public final class FakeCkan implements AutoCloseable {
     if (scenario.databaseDown()) { // each recorded request its own answer (the error page shows the path)
       return CkanRecordings.outage("database", recordedRequest(sitePath, sessionCookie), helpBase);
     }
-    CkanBackend.Site site = backend.site(deployment.get(), namespace, service);
     boolean page = !sitePath.startsWith(ACTIONS);
-    if (scenario.redisDown() && site.redisSessions() && (sessionCookie || page)) {
+    if (scenario.redisDown() && (sessionCookie || page)
+        && backend.site(deployment.get(), namespace, service).redisSessions()) {
       return CkanRecordings.outage("redis", "REDIS", helpBase);
     }
     if (page) {
@@ -163,6 +163,7 @@ public final class FakeCkan implements AutoCloseable {
     String json = "application/json;charset=utf-8";
     switch (action.contains("?") ? action.substring(0, action.indexOf('?')) : action) {
       case "status_show":
+        CkanBackend.Site site = backend.site(deployment.get(), namespace, service);
         return new Answer(200, json, CkanResponses.statusShow(helpBase, behaviour.reportedVersion(site.version()),
             behaviour.reportedPlugins(site.plugins()), site.siteUrl(), site.siteTitle()));
       case "package_search":

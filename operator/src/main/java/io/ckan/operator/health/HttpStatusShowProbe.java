@@ -20,7 +20,8 @@ import java.util.function.BiFunction;
 
 /**
  * One health check over HTTP: status_show, then (when it answered) the revision's {@link RevisionChecks} at once
- * (dependencies and smoke checks), each bounded by the timeout. In a cluster the per-revision Service is {@code http://<service>.<namespace>.svc}.
+ * (dependencies and smoke checks), each bounded by the timeout. In a cluster the per-revision Service is
+ * {@code http://<service>.<namespace>.svc}.
  */
 public final class HttpStatusShowProbe implements StatusShowProbe {
   public static final String PATH = "/api/3/action/status_show";

@@ -94,7 +94,8 @@ class DeepCheckProbeTest {
   void solrStoppedFailsTheSolrCheckOnly() {
     healthy();
     answers.put(Dependency.SOLR.pathAndQuery(), new Object[] {500, "{\"help\": \"x\", \"error\": {\"__type\": "
-        + "\"Search Connection Error\", \"message\": \"Unable to connect to the search server\"}, \"success\": false}"});
+        + "\"Search Connection Error\", \"message\": \"Unable to connect to the search server\"}, "
+        + "\"success\": false}"});
     StatusShow answer = probe(RevisionChecks.of(true, List.of()));
     assertEquals(Map.of(Dependency.SOLR, "package_search answered HTTP 500 (Search Connection Error)"),
         answer.failedDependencies());
