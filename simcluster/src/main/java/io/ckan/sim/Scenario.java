@@ -144,8 +144,8 @@ public final class Scenario {
   private volatile boolean databaseDown;
 
   /**
-   * Solr is down for every Deployment: {@code package_search} answers as CKAN does when Solr fails (HTTP 409, Search
-   * Error); status_show still answers (it reads only config).
+   * Solr is down for every Deployment: {@code package_search} answers as a real CKAN 2.11.5 did with Solr stopped
+   * (recorded: HTTP 500, Search Connection Error), and so does the dataset page; status_show still answers.
    */
   public Scenario solrDown(boolean down) {
     this.solrDown = down;
@@ -157,8 +157,8 @@ public final class Scenario {
   }
 
   /**
-   * PostgreSQL is down for every Deployment: actions that read it ({@code package_list}) answer HTTP 500, as an
-   * uncaught SQLAlchemy OperationalError does; status_show still answers.
+   * PostgreSQL is down for every Deployment: every request answers HTTP 500, status_show included, as a real CKAN
+   * 2.11.5 did with PostgreSQL stopped (recorded: it reads system_info from the database before each request).
    */
   public Scenario databaseDown(boolean down) {
     this.databaseDown = down;
