@@ -26,6 +26,8 @@ import java.util.function.BiFunction;
 public final class HttpStatusShowProbe implements StatusShowProbe {
   public static final String PATH = "/api/3/action/status_show";
   private static final ObjectMapper JSON = new ObjectMapper();
+  /** The most of a smoke check's answer the operator reads (a check may name any page). */
+  static final int SMOKE_BODY_LIMIT = 1024 * 1024;
 
   private final BiFunction<String, String, URI> serviceBase;
   private final Duration timeout;
@@ -114,8 +116,10 @@ public final class HttpStatusShowProbe implements StatusShowProbe {
     for (SmokeCheck c : smoke) {
       URI uri = URI.create(serviceBase.apply(namespace, service) + c.path());
       checks.put(c.name(), http.sendAsync(HttpRequest.newBuilder(uri).timeout(timeout).GET().build(),
-              HttpResponse.BodyHandlers.ofString())
-          .thenApply(r -> c.failure(r.statusCode(), r.body()))
+              BoundedBody.handler(SMOKE_BODY_LIMIT))
+          .thenApply(r -> r.body() == null && c.jsonField() != null
+              ? "answered more than " + SMOKE_BODY_LIMIT / 1024 + " KiB, the most a JSON check reads"
+              : c.failure(r.statusCode(), r.body() == null ? "" : r.body()))
           .exceptionally(e -> "did not answer: " + cause(e)));
     }
     return failures(checks, LinkedHashMap::new);

@@ -154,4 +154,18 @@ class DeepCheckProbeTest {
         result.message());
     assertNull(new SmokeCheck("/dataset", 200, null, null).failure(200, ""));
   }
+
+  /** A smoke check may name any page: the operator reads at most 1 MiB of it. */
+  @Test
+  void aHugePageIsReadOnlyUpToTheLimit() {
+    healthy();
+    String huge = "{\"result\": {\"count\": 0}, \"pad\": \"" + "x".repeat(2 * 1024 * 1024) + "\"}";
+    answers.put("/huge", new Object[] {200, huge});
+    StatusShow answer = probe(RevisionChecks.of(false, List.of(new SmokeCheck("/huge", 200, null, null))));
+    assertEquals(Map.of(), answer.failedSmokeChecks(), "a status check passes whatever the size");
+    answers.put("/huge?json", new Object[] {200, huge});
+    answer = probe(RevisionChecks.of(false, List.of(new SmokeCheck("/huge?json", 200, "result.count", "0"))));
+    assertEquals(Map.of("GET /huge?json", "answered more than 1024 KiB, the most a JSON check reads"),
+        answer.failedSmokeChecks());
+  }
 }
