@@ -223,6 +223,20 @@ public final class Demo {
         "{\"before\":\"" + NEW_SCHEMA + "\",\"after\":\"" + NEW_SCHEMA + "\"}"));
     edit(ci -> prebuilt(ci, image(6)));
     awaitState("revision 6 live and Ready", s -> ready(s, 6));
+
+    timeline.step("11. a dependency outage: image " + shortDigest(7) + " goes live (bakeSeconds 15), then Solr goes "
+        + "down inside its bake window; revision 6 uses the same Solr, so a revert would not help");
+    edit(ci -> {
+      prebuilt(ci, image(7));
+      ci.getSpec().rollout.bakeSeconds = 15;
+    });
+    awaitState("revision 7 live, baking", s -> Integer.valueOf(7).equals(pointer()) && state(s, 7, "Live"));
+    scenario.solrDown(true);
+    awaitState("DependencyUnavailable: the pointer stays on revision 7, no revert",
+        s -> is(s, "Stalled", "True", "DependencyUnavailable") && Integer.valueOf(7).equals(pointer()));
+    timeline.line("status", "Stalled: " + condition(status(), "Stalled").getMessage());
+    scenario.solrDown(false);
+    awaitState("Solr back: revision 7 bakes out and is Ready, never reverted", s -> ready(s, 7));
   }
 
   /** What {@code kubectl ckan ...} prints at this point (the plugin's code, through the demo's client). */

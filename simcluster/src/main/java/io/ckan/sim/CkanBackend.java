@@ -23,7 +23,8 @@ import java.util.Optional;
 class CkanBackend {
 
   /** What CKAN in a Deployment reports by default. */
-  record Site(Deployment deployment, String version, List<String> plugins, String siteUrl, String siteTitle) {
+  record Site(Deployment deployment, String version, List<String> plugins, String siteUrl, String siteTitle,
+      boolean redisSessions) {
   }
 
   final KubernetesClient client;
@@ -93,7 +94,8 @@ class CkanBackend {
     String siteUrl = env.getOrDefault("CKAN_SITE_URL",
         env.getOrDefault("CKAN__SITE_URL", "http://" + service + "." + namespace + ".svc.cluster.local"));
     // CKAN's default title when ckan.site_title is not configured
-    return new Site(deployment, version, plugins, siteUrl, env.getOrDefault("CKAN__SITE_TITLE", "CKAN"));
+    return new Site(deployment, version, plugins, siteUrl, env.getOrDefault("CKAN__SITE_TITLE", "CKAN"),
+        "redis".equals(env.get("CKAN___SESSION_TYPE")));
   }
 
   static Container ckanContainer(Deployment deployment) {

@@ -13,7 +13,8 @@ import java.util.List;
 /**
  * Answers recorded from a real CKAN 2.11.5 by the operator's real-CKAN conformance tier
  * ({@code RealCkanConformanceTest}, refreshed with {@code -Dckan.record=true}; see README): the body of
- * {@code status_show} with and without {@code ckan.hide_version}, and the start command's refusals. The fake CKAN
+ * {@code status_show} with and without {@code ckan.hide_version}, the start command's refusals, and the deep health
+ * check's requests during dependency outages ({@code outage-*.json}). The fake CKAN
  * answers from them, changing only what differs per Deployment (version, plugins, URLs).
  */
 final class CkanRecordings {
@@ -24,6 +25,24 @@ final class CkanRecordings {
   private static final JsonNode STATUS_SHOW_HIDDEN = json("status_show-hide_version.json");
   private static final String WRONG_VERSION = text("start-wrong-version.txt");
   private static final String NOT_INSTALLED = text("start-plugin-not-installed.txt");
+  /** What a real CKAN answered the deep health check's requests with nothing, Solr, PostgreSQL or Redis stopped. */
+  private static final java.util.Map<String, JsonNode> OUTAGES = java.util.Map.of("none", json("outage-none.json"),
+      "solr", json("outage-solr.json"), "database", json("outage-database.json"), "redis", json("outage-redis.json"));
+
+  /**
+   * The recorded answer to {@code request} ({@code status_show}, {@code DATABASE}, {@code SOLR}, {@code REDIS}: the
+   * operator's check of that dependency) while {@code outage} ({@code none}, {@code solr}, {@code database},
+   * {@code redis}) was stopped; {@code {site}} becomes {@code site}.
+   */
+  static FakeCkan.Answer outage(String outage, String request, String site) {
+    JsonNode answer = OUTAGES.get(outage).path("answers").path(request);
+    if (answer.isMissingNode()) {
+      throw new IllegalArgumentException("no recording of " + request + " during outage " + outage);
+    }
+    String body = answer.has("json") ? answer.get("json").toString() : answer.path("text").asText();
+    return new FakeCkan.Answer(answer.path("status").asInt(), answer.path("contentType").asText(),
+        body.replace("{site}", site));
+  }
 
   /** The recorded status_show body with this Deployment's values; {@code version == null}: hide_version. */
   static String statusShow(String helpBase, String version, List<String> plugins, String siteUrl, String siteTitle) {

@@ -25,8 +25,8 @@ import java.util.concurrent.atomic.LongAdder;
 
 /**
  * CKAN's action API as far as the operator uses it, for every Service in the simulated cluster:
- * {@code GET {base}/{namespace}/{service}/api/3/action/status_show}, {@code .../package_search?rows=0} and
- * {@code .../package_list?limit=1}.
+ * {@code GET {base}/{namespace}/{service}/api/3/action/status_show}, {@code .../package_search?rows=0},
+ * {@code .../package_list?limit=1}, and pages for smoke checks ({@link CkanPages}).
  * 503 when no available Deployment backs the Service; otherwise what the Deployment runs, unless the scenario says
  * otherwise. Counts requests per path.
  */
@@ -100,22 +100,19 @@ public final class FakeCkan implements AutoCloseable {
     try (exchange) {
       String path = exchange.getRequestURI().getPath();
       counts.computeIfAbsent(path, p -> new LongAdder()).increment();
-      // "", namespace, service, "api", "3", "action", name
-      String[] parts = path.split("/");
-      if (!"GET".equals(exchange.getRequestMethod()) || parts.length != 7 || !"api".equals(parts[3])
-          || !"3".equals(parts[4]) || !"action".equals(parts[5])) {
+      // "", namespace, service, the site's own path
+      String[] parts = path.split("/", 4);
+      if (!"GET".equals(exchange.getRequestMethod()) || parts.length < 3) {
         send(exchange, 404, "text/plain", "Not Found");
         return;
       }
-      answer(exchange, parts[1], parts[2], parts[6]);
+      boolean sessionCookie = exchange.getRequestHeaders().containsKey("Cookie");
+      Answer answer = answer(backend, scenario, parts[1], parts[2], "/" + (parts.length > 3 ? parts[3] : ""),
+          sessionCookie);
+      send(exchange, answer.status(), answer.contentType(), answer.body());
     } catch (RuntimeException e) {
       LOG.warn("fake CKAN failed on {}", exchange.getRequestURI(), e);
     }
-  }
-
-  private void answer(HttpExchange exchange, String namespace, String service, String action) throws IOException {
-    Answer answer = answer(backend, scenario, namespace, service, action);
-    send(exchange, answer.status(), answer.contentType(), answer.body());
   }
 
   /** One answer of CKAN's action API: HTTP status, content type and body. */
@@ -124,6 +121,19 @@ public final class FakeCkan implements AutoCloseable {
 
   /** What CKAN behind {@code namespace/service} answers to {@code action}, as the scenario has it now. */
   static Answer answer(CkanBackend backend, Scenario scenario, String namespace, String service, String action) {
+    return answer(backend, scenario, namespace, service, ACTIONS + action, false);
+  }
+
+  private static final String ACTIONS = "/api/3/action/";
+
+  /**
+   * What CKAN behind {@code namespace/service} answers to a GET of {@code sitePath}, as the scenario has it now.
+   * Dependency outages answer as a real CKAN 2.11.5 did ({@link CkanRecordings#outage}): without PostgreSQL every
+   * request fails (CKAN reads it before each one); without Solr, package_search and the dataset page; without Redis,
+   * where sessions live in Redis, every request with a session cookie and every page (pages store a CSRF token).
+   */
+  static Answer answer(CkanBackend backend, Scenario scenario, String namespace, String service, String sitePath,
+      boolean sessionCookie) {
     String helpBase = "http://" + service + "." + namespace + ".svc.cluster.local";
     Optional<Deployment> deployment;
     try {
@@ -138,22 +148,42 @@ public final class FakeCkan implements AutoCloseable {
     if (behaviour.httpStatus() != 0) {
       return new Answer(behaviour.httpStatus(), "text/html", CkanResponses.internalServerError());
     }
+    if (scenario.databaseDown()) { // each recorded request its own answer (the error page shows the path)
+      return CkanRecordings.outage("database", recordedRequest(sitePath, sessionCookie), helpBase);
+    }
+    boolean page = !sitePath.startsWith(ACTIONS);
+    if (scenario.redisDown() && (sessionCookie || page)
+        && backend.site(deployment.get(), namespace, service).redisSessions()) {
+      return CkanRecordings.outage("redis", "REDIS", helpBase);
+    }
+    if (page) {
+      return CkanPages.answer(scenario, deployment.get(), sitePath);
+    }
+    String action = sitePath.substring(ACTIONS.length());
     String json = "application/json;charset=utf-8";
-    switch (action) {
-      case "status_show": {
+    switch (action.contains("?") ? action.substring(0, action.indexOf('?')) : action) {
+      case "status_show":
         CkanBackend.Site site = backend.site(deployment.get(), namespace, service);
         return new Answer(200, json, CkanResponses.statusShow(helpBase, behaviour.reportedVersion(site.version()),
             behaviour.reportedPlugins(site.plugins()), site.siteUrl(), site.siteTitle()));
-      }
       case "package_search":
-        return scenario.solrDown() ? new Answer(409, json, CkanResponses.searchError(helpBase))
-            : new Answer(200, json, CkanResponses.emptyPackageSearch(helpBase));
+        return CkanRecordings.outage(scenario.solrDown() ? "solr" : "none", "SOLR", helpBase);
       case "package_list":
-        return scenario.databaseDown() ? new Answer(500, "text/html", CkanResponses.internalServerError())
-            : new Answer(200, json, CkanResponses.emptyPackageList(helpBase));
+        return CkanRecordings.outage("none", "DATABASE", helpBase);
       default:
         return new Answer(400, json, CkanResponses.notFound(helpBase, action));
     }
+  }
+
+  /** Which recorded request {@code sitePath} is: a dependency check, else status_show's answer stands for it. */
+  private static String recordedRequest(String sitePath, boolean sessionCookie) {
+    if (sitePath.startsWith(ACTIONS + "package_list")) {
+      return "DATABASE";
+    }
+    if (sitePath.startsWith(ACTIONS + "package_search")) {
+      return "SOLR";
+    }
+    return sitePath.startsWith(ACTIONS + "status_show") && sessionCookie ? "REDIS" : "status_show";
   }
 
   private static void send(HttpExchange exchange, int status, String contentType, String body) throws IOException {

@@ -27,6 +27,7 @@ public final class Scenario {
   private final RuleList<Deployment, Behaviour> deploymentRules = new RuleList<>();
   private final RuleList<Job, JobSequence> jobRules = new RuleList<>();
   private final RuleList<Deployment, CkanBehaviour> ckanRules = new RuleList<>();
+  private final RuleList<PageRequest, Integer> pageRules = new RuleList<>();
   private final List<Runnable> listeners = new CopyOnWriteArrayList<>();
   private volatile Behaviour defaultBehaviour = Behaviour.healthy();
   private volatile JobBehaviour defaultJobBehaviour = JobBehaviour.succeed();
@@ -143,8 +144,8 @@ public final class Scenario {
   private volatile boolean databaseDown;
 
   /**
-   * Solr is down for every Deployment: {@code package_search} answers as CKAN does when Solr fails (HTTP 409, Search
-   * Error); status_show still answers (it reads only config).
+   * Solr is down for every Deployment: {@code package_search} answers as a real CKAN 2.11.5 did with Solr stopped
+   * (recorded: HTTP 500, Search Connection Error), and so does the dataset page; status_show still answers.
    */
   public Scenario solrDown(boolean down) {
     this.solrDown = down;
@@ -156,8 +157,8 @@ public final class Scenario {
   }
 
   /**
-   * PostgreSQL is down for every Deployment: actions that read it ({@code package_list}) answer HTTP 500, as an
-   * uncaught SQLAlchemy OperationalError does; status_show still answers.
+   * PostgreSQL is down for every Deployment: every request answers HTTP 500, status_show included, as a real CKAN
+   * 2.11.5 did with PostgreSQL stopped (recorded: it reads system_info from the database before each request).
    */
   public Scenario databaseDown(boolean down) {
     this.databaseDown = down;
@@ -166,6 +167,37 @@ public final class Scenario {
 
   public boolean databaseDown() {
     return databaseDown;
+  }
+
+  private volatile boolean redisDown;
+
+  /**
+   * Redis is down for every Deployment: where a Deployment keeps sessions in Redis ({@code CKAN___SESSION_TYPE=redis})
+   * a request with a session cookie, and every page, answers HTTP 500 as recorded; the API without a cookie answers.
+   */
+  public Scenario redisDown(boolean down) {
+    this.redisDown = down;
+    return changed();
+  }
+
+  public boolean redisDown() {
+    return redisDown;
+  }
+
+  // ---- pages a smoke check asks for (rollout.checks[]) ----
+
+  /** A GET of a page (not the action API) of one Deployment's CKAN. */
+  public record PageRequest(Deployment deployment, String path) {}
+
+  /** Revision {@code revision}'s CKAN answers {@code path} with {@code status} (e.g. a page it broke: 500). */
+  public Scenario pageWhenRevision(String instance, int revision, String path, int status) {
+    pageRules.add(r -> r.path().equals(path) && Labels.isRevision(r.deployment(), instance, revision), status);
+    return changed();
+  }
+
+  /** The status a rule gives this page, if any (otherwise {@link CkanPages} answers as CKAN does). */
+  public java.util.Optional<Integer> pageStatusFor(Deployment deployment, String path) {
+    return pageRules.firstMatch(new PageRequest(deployment, path));
   }
 
   // ---- images: what an image really contains (see CkanStartEmulation) ----
@@ -206,6 +238,7 @@ public final class Scenario {
     jobRules.clear();
     images.clear();
     ckanRules.clear();
+    pageRules.clear();
     return changed();
   }
 

@@ -8,8 +8,11 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -141,6 +144,65 @@ class FakeCkanTest {
     assertEquals(1, cluster.ckan().requestCount("/default/counted-r1/api/3/action/package_search"));
     assertEquals(before + 4, cluster.ckan().totalRequests());
     assertTrue(cluster.ckan().requestCounts().containsKey("/default/counted-r1/api/3/action/status_show"));
+  }
+
+  /**
+   * During a dependency outage the fake answers the deep health check's requests exactly as the real CKAN 2.11.5 did
+   * when the real-CKAN tier stopped that dependency ({@code ckan-recordings/outage-*.json}): same status, content
+   * type and body (the site's address filled in). A healthy status_show is per Deployment (version, plugins) and is
+   * checked above; here its status and content type.
+   */
+  @ParameterizedTest(name = "{0}")
+  @ValueSource(strings = {"none", "solr", "database", "redis"})
+  void everyCheckAnswersAsTheRealCkanDidDuringThatOutage(String outage) throws Exception {
+    if (client.apps().deployments().inNamespace("default").withName("outages-r1").get() == null) {
+      Deployment web = TestObjects.web("outages", 1, 1, TestObjects.GOOD_DIGEST, "2.11.5");
+      // what the operator renders with a Redis configured (RuntimeEnv.SESSION_TYPE)
+      web.getSpec().getTemplate().getSpec().getContainers().get(0).getEnv()
+          .add(new io.fabric8.kubernetes.api.model.EnvVar("CKAN___SESSION_TYPE", "redis", null));
+      client.resource(TestObjects.config("outages", 1, "envvars activity")).create();
+      client.resource(web).create();
+      client.resource(TestObjects.revisionService("outages", 1)).create();
+      awaitAvailable("outages-r1");
+    }
+    cluster.scenario().solrDown(outage.equals("solr")).databaseDown(outage.equals("database"))
+        .redisDown(outage.equals("redis"));
+    try {
+      answersAsRecorded(outage);
+    } finally {
+      cluster.scenario().solrDown(false).databaseDown(false).redisDown(false);
+    }
+  }
+
+  private static void answersAsRecorded(String outage) throws Exception {
+    JsonNode recording;
+    try (InputStream in = FakeCkanTest.class.getResourceAsStream("/ckan-recordings/outage-" + outage + ".json")) {
+      recording = Serialization.jsonMapper().readTree(in);
+    }
+    String site = "http://outages-r1.default.svc.cluster.local";
+    List<String> requests = new ArrayList<>();
+    recording.path("answers").fieldNames().forEachRemaining(requests::add);
+    assertEquals(List.of("status_show", "DATABASE", "SOLR", "REDIS"), requests);
+    for (String request : requests) {
+      JsonNode recorded = recording.path("answers").path(request);
+      HttpRequest.Builder get = HttpRequest.newBuilder(URI.create(cluster.statusShowBase() + "/default/outages-r1"
+          + recorded.path("path").asText())).timeout(Duration.ofSeconds(5));
+      recorded.path("headers").fields().forEachRemaining(h -> get.header(h.getKey(), h.getValue().asText()));
+      HttpResponse<String> answer = HTTP.send(get.build(), HttpResponse.BodyHandlers.ofString());
+      String what = outage + " " + request;
+      assertEquals(recorded.path("status").asInt(), answer.statusCode(), what);
+      assertEquals(recorded.path("contentType").asText(), answer.headers().firstValue("Content-Type").orElse(""),
+          what);
+      if (request.equals("status_show") && answer.statusCode() == 200 || request.equals("REDIS")
+          && answer.statusCode() == 200) {
+        assertTrue(Serialization.jsonMapper().readTree(answer.body()).path("success").asBoolean(), what);
+      } else if (recorded.has("json")) {
+        assertEquals(Serialization.jsonMapper().readTree(recorded.get("json").toString().replace("{site}", site)),
+            Serialization.jsonMapper().readTree(answer.body()), what);
+      } else {
+        assertEquals(recorded.path("text").asText().replace("{site}", site), answer.body(), what);
+      }
+    }
   }
 
   private static void deployRevision(String instance, int revision, String version, String plugins,

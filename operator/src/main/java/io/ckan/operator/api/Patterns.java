@@ -52,6 +52,21 @@ public final class Patterns {
    * anchored. RE2 and java.util.regex alike, and free of quotes and backslashes, so a CEL string literal can hold it.
    */
   public static final String URL_WITH_PASSWORD = "://[^/?#@]*:[^/?#@]*@";
+  /**
+   * A smoke check's path on the revision's own Service: one leading slash (never two: {@code //host} names a host),
+   * plain path characters, an optional query; no user info ({@code @}), fragment, spaces or scheme.
+   */
+  public static final String SMOKE_PATH =
+      "^/([A-Za-z0-9._~%+,:=-][A-Za-z0-9._~%+,:=/-]{0,199})?(\\?[A-Za-z0-9._~%+,:=&/-]{1,200})?$";
+  public static final int SMOKE_PATH_MAX = 402;
+  /**
+   * A query parameter that looks like a credential ({@code api_key=}, {@code token=}, {@code password=}...); searched,
+   * not anchored, RE2 and java.util.regex alike. Smoke checks run anonymously: a path carrying one is refused.
+   */
+  public static final String CREDENTIAL_QUERY = "(?i)[?&][a-z0-9_.-]*(key|token|password|passwd|secret|auth|session)"
+      + "[a-z0-9_.-]*=";
+  /** A dotted path into a JSON answer, e.g. {@code result.count}; numbers index arrays. */
+  public static final String JSON_FIELD = "^[A-Za-z0-9_-]{1,64}(\\.[A-Za-z0-9_-]{1,64}){0,9}$";
   /** A CKAN option's value in spec.config. */
   public static final int CONFIG_VALUE_MAX = 8192;
 

@@ -4,6 +4,8 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Max;
 import io.fabric8.generator.annotation.Min;
+import io.fabric8.generator.annotation.Size;
+import java.util.List;
 
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class RolloutSpec {
@@ -12,6 +14,7 @@ public class RolloutSpec {
   public static final int DEFAULT_REVISION_HISTORY_LIMIT = 5;
   public static final int MAX_SECONDS = 86400;
   public static final int MAX_REVISION_HISTORY_LIMIT = 100;
+  public static final int MAX_CHECKS = 10;
 
   @Min(1)
   @Max(MAX_SECONDS)
@@ -34,6 +37,11 @@ public class RolloutSpec {
   @Max(MAX_REVISION_HISTORY_LIMIT)
   @JsonPropertyDescription("Retained revisions besides the current one (default 5, at least 1).")
   public Integer revisionHistoryLimit;
+
+  @Size(max = MAX_CHECKS)
+  @JsonPropertyDescription("Smoke checks: anonymous GETs on each revision's own Service during verification and the "
+      + "bake window, besides status_show and the database, Solr and Redis checks.")
+  public List<SmokeCheckSpec> checks;
 
   public int progressDeadlineSecondsOrDefault() {
     return progressDeadlineSeconds == null ? DEFAULT_PROGRESS_DEADLINE_SECONDS : progressDeadlineSeconds;

@@ -15,7 +15,12 @@ public interface HealthSource {
    * One revision's CKAN during one attempt: a revision brought up again (retry, rollback) is a new target, so an
    * answer from an earlier attempt never speaks for it.
    */
-  record Target(String namespace, String instance, String service, String attempt) {}
+  record Target(String namespace, String instance, String service, String attempt, RevisionChecks checks) {
+    /** A target asked only the default checks. */
+    public Target(String namespace, String instance, String service, String attempt) {
+      this(namespace, instance, service, attempt, RevisionChecks.DEFAULT);
+    }
+  }
 
   /**
    * The latest answer for {@code target}, and the wish to keep it fresh at {@code period}; empty until the first
@@ -31,7 +36,7 @@ public interface HealthSource {
     return new HealthSource() {
       @Override
       public Optional<StatusShow> latest(Target target, Duration period) {
-        return Optional.of(probe.fetch(target.namespace(), target.service()));
+        return Optional.of(probe.fetch(target.namespace(), target.service(), target.checks()));
       }
 
       @Override

@@ -10,19 +10,24 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.function.BiFunction;
 
 /**
- * One health check over HTTP: status_show, then (when it answered) every {@link Dependency}'s action at once, each
- * bounded by the timeout. In a cluster the per-revision Service is {@code http://<service>.<namespace>.svc}.
+ * One health check over HTTP: status_show, then (when it answered) the revision's {@link RevisionChecks} at once
+ * (dependencies and smoke checks), each bounded by the timeout. In a cluster the per-revision Service is
+ * {@code http://<service>.<namespace>.svc}.
  */
 public final class HttpStatusShowProbe implements StatusShowProbe {
   public static final String PATH = "/api/3/action/status_show";
   private static final ObjectMapper JSON = new ObjectMapper();
+  /** The most of a smoke check's answer the operator reads (a check may name any page). */
+  static final int SMOKE_BODY_LIMIT = 1024 * 1024;
 
   private final BiFunction<String, String, URI> serviceBase;
   private final Duration timeout;
@@ -43,8 +48,13 @@ public final class HttpStatusShowProbe implements StatusShowProbe {
 
   @Override
   public StatusShow fetch(String namespace, String service) {
+    return fetch(namespace, service, RevisionChecks.DEFAULT);
+  }
+
+  @Override
+  public StatusShow fetch(String namespace, String service, RevisionChecks checks) {
     try {
-      return fetchAsync(namespace, service, Runnable::run).get();
+      return fetchAsync(namespace, service, checks, Runnable::run).get();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       return StatusShow.failed(StatusShow.Outcome.UNREACHABLE, uri(namespace, service) + ": interrupted");
@@ -54,33 +64,75 @@ public final class HttpStatusShowProbe implements StatusShowProbe {
     }
   }
 
-  /** The JDK client's asynchronous send: no thread waits for CKAN; each request's timeout bounds it. */
   @Override
   public CompletableFuture<StatusShow> fetchAsync(String namespace, String service, Executor blocking) {
-    URI uri = uri(namespace, service);
-    return http.sendAsync(request(uri), HttpResponse.BodyHandlers.ofString())
-        .thenApply(response -> answer(uri, response))
-        .exceptionally(e -> StatusShow.failed(StatusShow.Outcome.UNREACHABLE, uri + ": " + cause(e)))
-        .thenCompose(answer -> answer.outcome() == StatusShow.Outcome.OK
-            ? dependencies(namespace, service).thenApply(answer::withFailedDependencies)
-            : CompletableFuture.completedFuture(answer));
+    return fetchAsync(namespace, service, RevisionChecks.DEFAULT, blocking);
   }
 
-  /** Every dependency's action at once; the failed ones with why. */
-  private CompletableFuture<Map<Dependency, String>> dependencies(String namespace, String service) {
+  /**
+   * The JDK client's asynchronous send: no thread waits for CKAN; each request's timeout bounds it. When status_show
+   * answers, every dependency and smoke check is asked at once; when it answers HTTP 500, only the database (CKAN
+   * reads it before every request, so a stopped PostgreSQL fails status_show too; anything else asked then would
+   * fail for the same reason and be blamed on the wrong dependency).
+   */
+  @Override
+  public CompletableFuture<StatusShow> fetchAsync(String namespace, String service, RevisionChecks checks,
+      Executor blocking) {
+    URI uri = uri(namespace, service);
+    return http.sendAsync(request(uri, Map.of()), HttpResponse.BodyHandlers.ofString())
+        .thenApply(response -> answer(uri, response))
+        .exceptionally(e -> StatusShow.failed(StatusShow.Outcome.UNREACHABLE, uri + ": " + cause(e)))
+        .thenCompose(answer -> {
+          if (answer.outcome() == StatusShow.Outcome.OK) {
+            return dependencies(namespace, service, checks.dependencies()).thenApply(answer::withFailedDependencies)
+                .thenCombine(smokeChecks(namespace, service, checks.smokeChecks()),
+                    StatusShow::withFailedSmokeChecks);
+          }
+          if (answeredServerError(answer) && checks.dependencies().contains(Dependency.DATABASE)) {
+            return dependencies(namespace, service, Set.of(Dependency.DATABASE))
+                .thenApply(answer::withFailedDependencies);
+          }
+          return CompletableFuture.completedFuture(answer);
+        });
+  }
+
+  /** The dependencies' requests at once; the failed ones with why. */
+  private CompletableFuture<Map<Dependency, String>> dependencies(String namespace, String service,
+      Set<Dependency> asked) {
     Map<Dependency, CompletableFuture<String>> checks = new EnumMap<>(Dependency.class);
-    for (Dependency d : Dependency.values()) {
+    for (Dependency d : asked) {
       URI uri = URI.create(serviceBase.apply(namespace, service) + d.pathAndQuery());
-      checks.put(d, http.sendAsync(request(uri), HttpResponse.BodyHandlers.ofString())
+      checks.put(d, http.sendAsync(request(uri, d.headers()), HttpResponse.BodyHandlers.ofString())
           .thenApply(r -> dependencyFailure(d, r.statusCode(), r.body()))
           .exceptionally(e -> d.action() + " did not answer: " + cause(e)));
     }
+    return failures(checks, () -> new EnumMap<>(Dependency.class));
+  }
+
+  /** The smoke checks at once, each an anonymous GET bounded by the timeout; the failed ones with why. */
+  private CompletableFuture<Map<String, String>> smokeChecks(String namespace, String service,
+      List<SmokeCheck> smoke) {
+    Map<String, CompletableFuture<String>> checks = new LinkedHashMap<>();
+    for (SmokeCheck c : smoke) {
+      URI uri = URI.create(serviceBase.apply(namespace, service) + c.path());
+      checks.put(c.name(), http.sendAsync(HttpRequest.newBuilder(uri).timeout(timeout).GET().build(),
+              BoundedBody.handler(SMOKE_BODY_LIMIT))
+          .thenApply(r -> r.body() == null && c.jsonField() != null
+              ? "answered more than " + SMOKE_BODY_LIMIT / 1024 + " KiB, the most a JSON check reads"
+              : c.failure(r.statusCode(), r.body() == null ? "" : r.body()))
+          .exceptionally(e -> "did not answer: " + cause(e)));
+    }
+    return failures(checks, LinkedHashMap::new);
+  }
+
+  private static <K> CompletableFuture<Map<K, String>> failures(Map<K, CompletableFuture<String>> checks,
+      java.util.function.Supplier<Map<K, String>> empty) {
     return CompletableFuture.allOf(checks.values().toArray(CompletableFuture[]::new)).thenApply(done -> {
-      Map<Dependency, String> failed = new EnumMap<>(Dependency.class);
-      checks.forEach((d, check) -> {
+      Map<K, String> failed = empty.get();
+      checks.forEach((key, check) -> {
         String why = check.join();
         if (why != null) {
-          failed.put(d, why);
+          failed.put(key, why);
         }
       });
       return failed;
@@ -105,6 +157,11 @@ public final class HttpStatusShowProbe implements StatusShowProbe {
     return dependency.action() + " answered HTTP " + status + (type.isEmpty() ? "" : " (" + type + ")");
   }
 
+  /** status_show answered HTTP 500 (not 502/503 from a proxy, not a timeout): CKAN ran and failed. */
+  private static boolean answeredServerError(StatusShow answer) {
+    return answer.outcome() == StatusShow.Outcome.HTTP_ERROR && answer.detail().endsWith(" answered HTTP 500");
+  }
+
   private static String cause(Throwable e) {
     return (e.getCause() != null ? e.getCause() : e).getClass().getSimpleName();
   }
@@ -113,8 +170,10 @@ public final class HttpStatusShowProbe implements StatusShowProbe {
     return URI.create(serviceBase.apply(namespace, service) + PATH);
   }
 
-  private HttpRequest request(URI uri) {
-    return HttpRequest.newBuilder(uri).timeout(timeout).header("Accept", "application/json").GET().build();
+  private HttpRequest request(URI uri, Map<String, String> headers) {
+    HttpRequest.Builder request = HttpRequest.newBuilder(uri).timeout(timeout).header("Accept", "application/json");
+    headers.forEach(request::header);
+    return request.GET().build();
   }
 
   private static StatusShow answer(URI uri, HttpResponse<String> response) {

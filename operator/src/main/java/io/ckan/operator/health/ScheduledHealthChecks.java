@@ -109,7 +109,7 @@ public final class ScheduledHealthChecks implements HealthSource, AutoCloseable 
       return;
     }
     try {
-      probe.fetchAsync(target.namespace(), target.service(), probes)
+      probe.fetchAsync(target.namespace(), target.service(), target.checks(), probes)
           .orTimeout(checkTimeout.toMillis(), TimeUnit.MILLISECONDS)
           .handle((answer, error) -> answer != null ? answer : StatusShow.failed(StatusShow.Outcome.UNREACHABLE,
               "no answer: " + (error.getCause() != null ? error.getCause() : error).getClass().getSimpleName()))
@@ -125,8 +125,8 @@ public final class ScheduledHealthChecks implements HealthSource, AutoCloseable 
     StatusShow previous = e.latest;
     e.latest = answer;
     e.inFlight.set(false);
-    if (!answer.failedDependencies().isEmpty() && (previous == null
-        || !previous.failedDependencies().keySet().containsAll(answer.failedDependencies().keySet()))) {
+    if (!failedChecks(answer).isEmpty() && (previous == null
+        || !failedChecks(previous).containsAll(failedChecks(answer)))) {
       recheckSiblings(target);
     }
     if (!answer.equals(previous)) {
@@ -140,14 +140,14 @@ public final class ScheduledHealthChecks implements HealthSource, AutoCloseable 
   }
 
   /**
-   * A dependency check newly failed: the instance's other revisions' answers (a Stable one is checked only every 30
-   * s) may predate the failure, and a stale pass would make a dependency outage look like this revision's fault. They
-   * are forgotten (not known to pass: no revert) and checked now; their fresh answers reconcile again.
+   * A dependency or smoke check newly failed: the instance's other revisions' answers (a Stable one is checked only
+   * every 30 s) may predate the failure, and a stale pass would make a dependency outage look like this revision's
+   * fault. They are forgotten (not known to pass: no revert) and checked now; their fresh answers reconcile again.
    */
   private void recheckSiblings(Target target) {
     entries.forEach((t, sibling) -> {
       if (!t.equals(target) && t.namespace().equals(target.namespace()) && t.instance().equals(target.instance())
-          && sibling.latest != null && sibling.latest.failedDependencies().isEmpty()) {
+          && sibling.latest != null && failedChecks(sibling.latest).isEmpty()) {
         sibling.latest = null;
         java.util.concurrent.ScheduledFuture<?> next = sibling.next;
         if (next != null) {
@@ -156,6 +156,13 @@ public final class ScheduledHealthChecks implements HealthSource, AutoCloseable 
         check(t, sibling);
       }
     });
+  }
+
+  /** The dependency and smoke checks an answer failed, by name. */
+  private static Set<String> failedChecks(StatusShow answer) {
+    Set<String> failed = new java.util.HashSet<>(answer.failedSmokeChecks().keySet());
+    answer.failedDependencies().keySet().forEach(d -> failed.add(d.name()));
+    return failed;
   }
 
   private void scheduleNext(Target target, Entry e) {

@@ -15,4 +15,18 @@ public interface StatusShowProbe {
   default CompletableFuture<StatusShow> fetchAsync(String namespace, String service, Executor blocking) {
     return CompletableFuture.supplyAsync(() -> fetch(namespace, service), blocking);
   }
+
+  /**
+   * status_show and {@code checks} (dependencies, smoke checks); a probe that knows no checks (most test probes)
+   * answers {@link #fetchAsync(String, String, Executor)}.
+   */
+  default CompletableFuture<StatusShow> fetchAsync(String namespace, String service, RevisionChecks checks,
+      Executor blocking) {
+    return fetchAsync(namespace, service, blocking);
+  }
+
+  /** {@link #fetchAsync(String, String, RevisionChecks, Executor)} on the calling thread. */
+  default StatusShow fetch(String namespace, String service, RevisionChecks checks) {
+    return fetchAsync(namespace, service, checks, Runnable::run).join();
+  }
 }

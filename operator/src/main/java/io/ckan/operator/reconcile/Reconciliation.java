@@ -270,7 +270,8 @@ public final class Reconciliation {
       if (r.runtime().startedByOperator()) {
         // a Deployment without the operator's start command fails verification whatever CKAN answers: not probed
         HealthSource.Target target = new HealthSource.Target(namespace, name, Names.revision(name, n),
-            String.valueOf(r.attemptStartedAt() != null ? r.attemptStartedAt() : r.createdAt()));
+            String.valueOf(r.attemptStartedAt() != null ? r.attemptStartedAt() : r.createdAt()),
+            RevisionChecksOfSpec.of(instance.getSpec(), r.version()));
         wanted.add(target);
         answer = health.latest(target, r.verdict() == null ? CHECK_UNJUDGED : CHECK_STABLE)
             .orElseGet(() -> StatusShow.failed(StatusShow.Outcome.UNREACHABLE, "not checked yet"));

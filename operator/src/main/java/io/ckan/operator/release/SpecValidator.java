@@ -79,6 +79,7 @@ public final class SpecValidator {
       Checks.range(errors, "spec.rollout.bakeSeconds", rollout.bakeSeconds, 0, RolloutSpec.MAX_SECONDS);
       Checks.range(errors, "spec.rollout.revisionHistoryLimit", rollout.revisionHistoryLimit, 1,
           RolloutSpec.MAX_REVISION_HISTORY_LIMIT);
+      SmokeChecksCheck.checks(rollout.checks, errors);
     }
   }
 }

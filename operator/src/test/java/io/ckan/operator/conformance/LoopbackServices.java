@@ -141,6 +141,16 @@ public final class LoopbackServices implements AutoCloseable {
     Exec.check(Exec.asUnprivileged(List.of(PG_BIN.resolve("initdb").toString(), "-D", pgData.toString(),
         "-U", "postgres", "-A", "trust", "--encoding=UTF8", "--locale=C.UTF-8", "--no-sync")), pgDir, log,
         START_TIMEOUT, LoopbackServices::cleanPgEnv);
+    runPostgres();
+    psqlOn("postgres",
+        "CREATE ROLE ckan LOGIN PASSWORD 'ckanpass'",
+        "CREATE ROLE datastore_ro LOGIN PASSWORD 'ropass'");
+    createDatabases();
+  }
+
+  /** {@code pg_ctl start} on the cluster made by {@link #startPostgres()}; waits until it accepts connections. */
+  private void runPostgres() {
+    Path log = workDir.resolve("pg-ctl.log");
     String options = "-h 127.0.0.1 -p " + pgPort + " -k '" + pgDir + "'"
         + " -c fsync=off -c synchronous_commit=off -c full_page_writes=off";
     Exec.Result r = Exec.run(Exec.asUnprivileged(List.of(PG_BIN.resolve("pg_ctl").toString(), "-D", pgData.toString(),
@@ -152,10 +162,18 @@ public final class LoopbackServices implements AutoCloseable {
           + r.exitCode() + ")\n" + r.tail(10) + "\n--- server.log:\n" + Exec.tailOf(pgDir.resolve("server.log"), 20));
     }
     pgStarted = true;
-    psqlOn("postgres",
-        "CREATE ROLE ckan LOGIN PASSWORD 'ckanpass'",
-        "CREATE ROLE datastore_ro LOGIN PASSWORD 'ropass'");
-    createDatabases();
+  }
+
+  /** Stops PostgreSQL ({@code pg_ctl -m fast stop}) and waits until it has exited: a database outage. */
+  public synchronized void stopDatabase() {
+    stopPostgres();
+  }
+
+  /** Starts the same PostgreSQL cluster again (data kept) after {@link #stopDatabase()}. */
+  public synchronized void startDatabase() {
+    if (!pgStarted) {
+      runPostgres();
+    }
   }
 
   private void createDatabases() {

@@ -8,11 +8,15 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.ckan.operator.api.CkanInstance;
 import io.ckan.operator.api.ExtensionSpec;
+import io.ckan.operator.health.Dependency;
 import io.ckan.operator.health.HttpStatusShowProbe;
+import io.ckan.operator.health.RevisionChecks;
+import io.ckan.operator.health.SmokeCheck;
 import io.ckan.operator.health.StatusShow;
 import io.ckan.operator.health.Verification;
 import io.ckan.operator.release.MigrationResult;
 import io.ckan.operator.resources.CkanStart;
+import io.ckan.operator.resources.RuntimeEnv;
 import io.fabric8.kubernetes.api.model.Container;
 import java.io.IOException;
 import java.net.URI;
@@ -29,6 +33,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.OptionalInt;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
@@ -315,6 +320,114 @@ class RealCkanConformanceTest {
     for (String name : List.of("start-wrong-version.txt", "start-plugin-not-installed.txt")) {
       assertEquals(recorded.get(name).trim(), Files.readString(RECORDINGS.resolve(name)).trim(), name);
     }
+  }
+
+  // ---- deep health against a real CKAN (issue 13) ----------------------------------------------------------------
+
+  static final SmokeCheck DATASET_PAGE = new SmokeCheck("/dataset", 200, null, null);
+
+  /**
+   * Each deep check passes on a healthy CKAN; then Solr, PostgreSQL and Redis are stopped in turn (by PID) and the
+   * operator's own probe and verification must blame exactly that dependency. What CKAN answered is recorded for the
+   * fake CKAN ({@code outage-*.json}).
+   */
+  @Test
+  @Order(10)
+  void eachDeepCheckPassesOnAHealthyCkanAndFailsForItsOwnDependencyWhenThatIsStopped() throws Exception {
+    RenderedRevision production = render("production.yaml", i -> {});
+    migrate(production, "migrate-outages");
+    assertTrue(RuntimeEnv.sessionsInRedis(production.instance.getSpec()), "production keeps sessions in Redis");
+    int port = LoopbackServices.freePort();
+    LocalContainer web = start(production, production.webContainer(), "web-outages", port);
+    awaitStatusShow(web, port);
+    String site = JSON.readTree(get(port, HttpStatusShowProbe.PATH).body()).path("result").path("site_url").asText();
+    RevisionChecks checks = RevisionChecks.of(true, List.of(DATASET_PAGE));
+    assertEquals(Set.of(Dependency.values()), checks.dependencies(), "Redis is checked where sessions live in it");
+    Verification.Result healthy = deepCheck(production, port, checks);
+    assertTrue(healthy.passed(), healthy.message());
+    recordOutage("none", port, site);
+
+    outage(production, port, site, checks, "solr", services::stopSolr, services::startSolr, Dependency.SOLR);
+    outage(production, port, site, checks, "database", services::stopDatabase, services::startDatabase,
+        Dependency.DATABASE);
+    outage(production, port, site, checks, "redis", services::stopRedis, services::startRedis, Dependency.REDIS);
+  }
+
+  /** A smoke check on /dataset passes; one on a missing path, or expecting another JSON value, fails. */
+  @Test
+  @Order(11)
+  void aSmokeCheckOnDatasetPassesAndOneOnAMissingPathFails() throws Exception {
+    RenderedRevision production = render("production.yaml", i -> {});
+    int port = portOf("web-outages");
+    SmokeCheck missing = new SmokeCheck("/no-such-page", 200, null, null);
+    SmokeCheck countZero = new SmokeCheck("/api/3/action/package_search?rows=0", 200, "result.count", "0");
+    SmokeCheck countOne = new SmokeCheck("/api/3/action/package_search?rows=0", 200, "result.count", "1");
+    Verification.Result passing = deepCheck(production, port, RevisionChecks.of(true, List.of(DATASET_PAGE,
+        countZero)));
+    assertTrue(passing.passed(), passing.message());
+    Verification.Result failing = deepCheck(production, port, RevisionChecks.of(true, List.of(DATASET_PAGE, missing,
+        countOne)));
+    assertFalse(failing.passed());
+    assertFalse(failing.definitive(), "a smoke check may pass again");
+    assertEquals(Set.of(missing.name(), countOne.name()), failing.failedSmokeChecks(), failing.message());
+    assertTrue(failing.message().contains("the smoke check GET /no-such-page failed: answered HTTP 404, expected 200")
+        && failing.message().contains("answered result.count = 0, expected 1"), failing.message());
+  }
+
+  @Test
+  @Order(12)
+  void theFakeCkansOutageRecordingsMatchTheRealOne() throws Exception {
+    Assumptions.assumeFalse(Boolean.getBoolean("ckan.record"), "recording");
+    for (String outage : List.of("none", "solr", "database", "redis")) {
+      String name = "outage-" + outage + ".json";
+      Path file = RECORDINGS.resolve(name);
+      assertTrue(Files.exists(file), file + " (refresh: see README, real-CKAN conformance tier)");
+      JsonNode recording = JSON.readTree(Files.readString(file)).path("answers");
+      JsonNode live = JSON.readTree(recorded.get(name)).path("answers");
+      for (String request : DependencyOutages.requests().keySet()) {
+        assertEquals(DependencyOutages.essence(live.path(request)), DependencyOutages.essence(recording.path(request)),
+            name + " " + request);
+      }
+    }
+  }
+
+  void outage(RenderedRevision r, int port, String site, RevisionChecks checks, String name, Runnable stop,
+      Runnable start, Dependency expected) throws Exception {
+    stop.run();
+    try {
+      Verification.Result result = deepCheck(r, port, checks);
+      assertFalse(result.passed(), name + " stopped: " + result.message());
+      assertFalse(result.definitive(), name + " may come back: " + result.message());
+      assertEquals(Set.of(expected), result.failedDependencies(), name + " stopped: " + result.message());
+      recordOutage(name, port, site);
+    } finally {
+      start.run();
+    }
+    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+    Verification.Result again = deepCheck(r, port, checks);
+    while (!again.passed() && System.nanoTime() < deadline) {
+      Thread.sleep(500);
+      again = deepCheck(r, port, checks);
+    }
+    assertTrue(again.passed(), name + " back: " + again.message());
+  }
+
+  void recordOutage(String name, int port, String site) throws Exception {
+    String how = "RealCkanConformanceTest -Dckan.record=true: CKAN 2.11.5 (offline kit), the web container the "
+        + "operator renders for examples/production.yaml (gunicorn in place of uwsgi), PostgreSQL 15, Redis, the kit's "
+        + "Solr stub; " + (name.equals("none") ? "nothing stopped" : name + " stopped by PID") + ". {site}: the "
+        + "site's address; {csrf}: a signed CSRF token.";
+    recorded.put("outage-" + name + ".json", JSON.writerWithDefaultPrettyPrinter().writeValueAsString(
+        DependencyOutages.answers(port, site, how)));
+  }
+
+  /** The operator's probe (asynchronous, as ScheduledHealthChecks asks it) and verification, on a real CKAN. */
+  Verification.Result deepCheck(RenderedRevision r, int port, RevisionChecks checks) throws Exception {
+    HttpStatusShowProbe http = new HttpStatusShowProbe((ns, svc) -> URI.create("http://127.0.0.1:" + port),
+        Duration.ofSeconds(20));
+    StatusShow answer = http.fetchAsync("default", "portal-r1", checks, Runnable::run).get(60, TimeUnit.SECONDS);
+    return Verification.check(answer, r.release.version(), r.release.plugins(),
+        CkanStart.isOperatorStart(r.webContainer().getCommand()));
   }
 
   // ---- helpers -----------------------------------------------------------------------------------------------------

@@ -98,4 +98,27 @@ class ScheduledHealthChecksTest {
     Awaitility.await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(2))
         .until(() -> questions("a-r1") == 1);
   }
+
+  /**
+   * A smoke check newly failing on one revision makes the instance's other revisions' older passes stale: they are
+   * forgotten (not known to pass, so the bake window cannot blame the new revision on a stale pass) and asked again.
+   */
+  @Test
+  void aNewlyFailedSmokeCheckReChecksTheOtherRevisionsOfTheInstance() {
+    HealthSource.Target live = new HealthSource.Target("ns", "a", "a-r2", "t1");
+    checks = new ScheduledHealthChecks(probe, 1, changes::add, Duration.ofSeconds(30));
+    checks.latest(A, Duration.ofHours(1));
+    asked.get("a-r1").get(0).complete(OK);
+    Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> checks.latest(A, Duration.ofHours(1)).isPresent());
+    checks.latest(B, Duration.ofHours(1)); // another instance: never re-checked for a's failure
+    asked.get("b-r1").get(0).complete(OK);
+    Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> checks.latest(B, Duration.ofHours(1)).isPresent());
+
+    checks.latest(live, Duration.ofHours(1));
+    asked.get("a-r2").get(0).complete(OK.withFailedSmokeChecks(Map.of("GET /dataset", "answered HTTP 500, expected "
+        + "200")));
+    Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> questions("a-r1") == 2);
+    assertEquals(Optional.empty(), checks.latest(A, Duration.ofHours(1)), "the stale pass is forgotten");
+    assertEquals(1, questions("b-r1"));
+  }
 }

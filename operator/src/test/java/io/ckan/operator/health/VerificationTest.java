@@ -68,12 +68,12 @@ class VerificationTest {
   @Test
   void aFailedDependencyCheckKeepsTheRevisionUnverifiedNamingTheDependency() {
     StatusShow answer = StatusShow.ok("2.11.5", EXPECTED).withFailedDependencies(
-        java.util.Map.of(Dependency.SOLR, "package_search answered HTTP 409 (Search Error)"));
+        java.util.Map.of(Dependency.SOLR, "package_search answered HTTP 500 (Search Connection Error)"));
     Verification.Result r = Verification.check(answer, "2.11.5", EXPECTED, true);
     assertFalse(r.passed());
     assertFalse(r.definitive(), "Solr may come back");
     assertEquals(java.util.Set.of(Dependency.SOLR), r.failedDependencies());
-    assertTrue(r.message().contains("the Solr check failed: package_search answered HTTP 409"), r.message());
+    assertTrue(r.message().contains("the Solr check failed: package_search answered HTTP 500"), r.message());
     // a wrong release is still judged first, and definitively
     assertTrue(Verification.check(answer, "2.11.4", EXPECTED, true).definitive());
   }
@@ -88,6 +88,11 @@ class VerificationTest {
       "solr, pending, DEPENDENCY_UNAVAILABLE",
       "solr, unchecked, DEPENDENCY_UNAVAILABLE",
       "unchecked, passed, NO_DEPENDENCY_FAILURE",
+      "smoke, passed, REVISION_FAILED",
+      "smoke, smoke, DEPENDENCY_UNAVAILABLE",
+      "smoke, unchecked, DEPENDENCY_UNAVAILABLE",
+      "database, database, DEPENDENCY_UNAVAILABLE",
+      "database, passed, REVISION_FAILED",
   })
   void theBakeWindowBlamesTheRevisionOnlyWhenThePreviousOnePasses(String live, String previous,
       Verification.Bake expected) {
@@ -100,6 +105,8 @@ class VerificationTest {
       case "pending" -> Verification.Result.pending("status_show failed: HTTP 503");
       case "solr" -> new Verification.Result(false, false, "Solr", java.util.Set.of(Dependency.SOLR));
       case "database" -> new Verification.Result(false, false, "db", java.util.Set.of(Dependency.DATABASE));
+      case "smoke" -> new Verification.Result(false, false, "smoke", java.util.Set.of(),
+          java.util.Set.of("GET /dataset"));
       default -> null;
     };
   }
@@ -108,6 +115,7 @@ class VerificationTest {
   @CsvSource(delimiter = '|', value = {
       "{\"success\":true,\"result\":{\"count\":0}} | 200 | ",
       "{\"success\":false,\"error\":{\"__type\":\"Search Error\",\"message\":\"http://solr:secret@solr\"}} | 409 | package_search answered HTTP 409 (Search Error)",
+      "{\"success\":false,\"error\":{\"__type\":\"Search Connection Error\",\"message\":\"Unable to connect to the search server\"}} | 500 | package_search answered HTTP 500 (Search Connection Error)",
       "<html>Internal Server Error</html> | 500 | package_search answered HTTP 500",
       "{\"success\":false} | 200 | package_search answered HTTP 200",
   })

@@ -22,7 +22,7 @@ import org.junit.jupiter.api.Test;
 class DependencyHealthPlannerTest {
   static final Verification.Result PASSED = new Verification.Result(true, true, "ok");
   static final Verification.Result SOLR_FAILED = new Verification.Result(false, false,
-      "the Solr check failed: package_search answered HTTP 409 (Search Error)", Set.of(Dependency.SOLR));
+      "the Solr check failed: package_search answered HTTP 500 (Search Connection Error)", Set.of(Dependency.SOLR));
 
   static Map<Integer, Verification.Result> health(Verification.Result one, Verification.Result two) {
     Map<Integer, Verification.Result> h = new HashMap<>();

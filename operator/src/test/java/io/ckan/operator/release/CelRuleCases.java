@@ -63,7 +63,16 @@ final class CelRuleCases {
           + "&& has(self.redisUrl))", List.of(
           new Case("no database", cr -> obj(cr, "/spec/services").remove("databaseUrl"), "spec.services.databaseUrl"),
           new Case("no Solr", cr -> obj(cr, "/spec/services").remove("solrUrl"), "spec.services.solrUrl"),
-          new Case("no Redis", cr -> obj(cr, "/spec/services").remove("redisUrl"), "spec.services.redisUrl"))));
+          new Case("no Redis", cr -> obj(cr, "/spec/services").remove("redisUrl"), "spec.services.redisUrl"))),
+      entry("spec.rollout.checks[*] | !self.path.matches('" + io.ckan.operator.api.Patterns.CREDENTIAL_QUERY + "')",
+          List.of(
+          new Case("an API key in the query", cr -> obj(cr, "/spec/rollout/checks/0").put("path",
+              "/api/3/action/package_search?rows=0&api_key=abc"), "spec.rollout.checks[0]"),
+          new Case("a token, upper case", cr -> obj(cr, "/spec/rollout/checks/0").put("path", "/dataset?Token=abc"),
+              "spec.rollout.checks[0]"))),
+      entry("spec.rollout.checks[*] | !has(self.jsonValue) || has(self.jsonField)", List.of(
+          new Case("a value without a field", cr -> obj(cr, "/spec/rollout/checks/0").remove("jsonField"),
+              "spec.rollout.checks[0]"))));
 
   private static void name(ObjectNode cr, String name) {
     obj(cr, "/metadata").put("name", name);
