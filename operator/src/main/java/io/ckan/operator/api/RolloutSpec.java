@@ -35,6 +35,24 @@ public class RolloutSpec {
   @JsonPropertyDescription("Retained revisions besides the current one (default 5, at least 1).")
   public Integer revisionHistoryLimit;
 
+  @JsonPropertyDescription("After a revision whose migration changed the database schema goes live, run `ckan "
+      + "search-index rebuild` once, in the Job <instance>-r<N>-reindex: auto (default) or never.")
+  public SearchIndexRebuild searchIndexRebuild;
+
+  public enum SearchIndexRebuild {
+    auto,
+    never;
+
+    @com.fasterxml.jackson.annotation.JsonCreator
+    public static SearchIndexRebuild of(String text) {
+      return ExactEnum.of(SearchIndexRebuild.class, text);
+    }
+  }
+
+  public boolean searchIndexRebuildOrDefault() {
+    return searchIndexRebuild != SearchIndexRebuild.never;
+  }
+
   public int progressDeadlineSecondsOrDefault() {
     return progressDeadlineSeconds == null ? DEFAULT_PROGRESS_DEADLINE_SECONDS : progressDeadlineSeconds;
   }
