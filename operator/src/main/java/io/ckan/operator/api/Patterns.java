@@ -78,6 +78,8 @@ public final class Patterns {
   /** 52 (the longest CronJob name) less the shortest prefix, "a-cron-". */
   public static final int SCHEDULE_NAME_MAX = 45;
   public static final int CRON_MAX = 200;
+  /** The longest text of {@link #SCHEDULE_COMMAND}. */
+  public static final int SCHEDULE_COMMAND_MAX = 27;
   /** A CKAN option's value in spec.config. */
   public static final int CONFIG_VALUE_MAX = 8192;
 

@@ -35,6 +35,7 @@ public class ScheduleSpec {
   public String schedule;
 
   @Required
+  @Size(max = Patterns.SCHEDULE_COMMAND_MAX)
   @Pattern(Patterns.SCHEDULE_COMMAND)
   @JsonPropertyDescription("The ckan command to run, one of: search-index rebuild, search-index rebuild-fast, "
       + "search-index clear-orphans, jobs clear, notify send_emails (plugin activity), tracking update (plugin "
