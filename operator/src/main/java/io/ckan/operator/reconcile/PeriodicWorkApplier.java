@@ -2,6 +2,7 @@ package io.ckan.operator.reconcile;
 
 import io.ckan.operator.api.CkanInstanceSpec;
 import io.ckan.operator.api.RolloutSpec;
+import io.ckan.operator.api.ScheduleSpec;
 import io.ckan.operator.contract.Labels;
 import io.ckan.operator.contract.Names;
 import io.ckan.operator.plan.ObservedRevision;
@@ -19,7 +20,7 @@ import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.fabric8.kubernetes.client.utils.Serialization;
-import java.util.LinkedHashMap;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -29,8 +30,10 @@ import java.util.function.Consumer;
  * The thin edge of {@link PeriodicWork}: the instance's CronJobs and the live revision's search-index rebuild Job.
  * Run once per reconcile after the plan's steps, with the live revision as those steps left it, so a pointer move
  * (deploy, automatic revert, rollback) switches the CronJobs in the same pass, right after the one pointer write.
- * Reads come from the caches (no GET: a name held by an object not in them is a NameConflict); writes are a create, a
- * JSON merge patch of a CronJob it owns, and a delete of one it owns.
+ * Decisions read the caches only; the live revision's web Deployment is read (one GET) only in a pass that creates
+ * or rewrites a CronJob or starts a rebuild, since the caches keep no pod template. A name held by an object not in
+ * the caches is a NameConflict (no GET of it). Writes: a create, a JSON patch of a CronJob it owns (a merge patch for
+ * the suspension), a delete of one it owns.
  */
 final class PeriodicWorkApplier {
   private PeriodicWorkApplier() {}
@@ -47,16 +50,33 @@ final class PeriodicWorkApplier {
       boolean paused, Optional<Integer> live, List<ObservedRevision> revisions, List<Job> jobs,
       Consumer<String> journal) {
     List<CronJob> owned = view.cronJobs().stream().filter(owner::owns).toList();
-    Optional<Deployment> web = live.flatMap(n -> view.deployments().stream()
+    // the live revision's web Deployment as cached (metadata only: the caches keep no pod template)
+    Optional<Deployment> cached = live.flatMap(n -> view.deployments().stream()
         .filter(d -> Names.revision(owner.name(), n).equals(d.getMetadata().getName())).findFirst());
-    boolean known = spec != null && web.isPresent();
+    boolean known = spec != null && cached.isPresent();
     if (!paused && !known) {
       return false; // nothing serves yet, or the spec cannot be released: the CronJobs stay as they are
     }
-    List<CronJob> desired = known ? DesiredState.schedules(owner, spec.schedules, live.get(), web.get()) : List.of();
+    List<PeriodicWork.Write> writes = paused && !known ? PeriodicWork.schedules(owner.name(), null, 0, null, owned,
+        true) : PeriodicWork.schedules(owner.name(), spec.schedules, live.get(),
+            ScheduleObjects.fingerprint(cached.get()), owned, paused);
+    // read once, and only to write: what the revision's pods run, for the CronJobs to run it too
+    java.util.function.Supplier<Deployment> web = new java.util.function.Supplier<>() {
+      private Deployment read;
+
+      @Override
+      public Deployment get() {
+        if (read == null) {
+          read = client.apps().deployments().inNamespace(owner.namespace())
+              .withName(cached.get().getMetadata().getName()).require();
+        }
+        return read;
+      }
+    };
     boolean wrote = false;
-    for (PeriodicWork.Write write : PeriodicWork.schedules(desired, owned, paused)) {
-      apply(client, view, owner, owned, write, journal);
+    for (PeriodicWork.Write write : writes) {
+      apply(client, view, owner, owned, write, w -> DesiredState.schedules(owner, List.of(w), live.get(), web.get())
+          .get(0), journal);
       wrote = true;
     }
     if (known) {
@@ -78,19 +98,25 @@ final class PeriodicWorkApplier {
   }
 
   private static void apply(KubernetesClient client, ClusterView view, Owner owner, List<CronJob> owned,
-      PeriodicWork.Write write, Consumer<String> journal) {
+      PeriodicWork.Write write, java.util.function.Function<ScheduleSpec, CronJob> build, Consumer<String> journal) {
     if (write instanceof PeriodicWork.Create c) {
-      create(client, view, owner, c.cronJob());
-      note(journal, owner, "created CronJob " + c.cronJob().getMetadata().getName() + " (revision "
-          + ScheduleObjects.revision(c.cronJob()) + ")");
+      CronJob cronJob = build.apply(c.schedule());
+      create(client, view, owner, cronJob);
+      note(journal, owner, "created CronJob " + cronJob.getMetadata().getName() + " (revision "
+          + ScheduleObjects.revision(cronJob) + ")");
     } else if (write instanceof PeriodicWork.Update u) {
-      Map<String, Object> meta = new LinkedHashMap<>();
-      meta.put("labels", u.cronJob().getMetadata().getLabels());
-      meta.put("annotations", u.cronJob().getMetadata().getAnnotations());
-      patch(client, view, current(owned, u.cronJob().getMetadata().getName()),
-          Map.of("metadata", meta, "spec", u.cronJob().getSpec()));
-      note(journal, owner, "updated CronJob " + u.cronJob().getMetadata().getName() + " (revision " + u.fromRevision()
-          + " -> " + ScheduleObjects.revision(u.cronJob()) + ", suspend " + u.cronJob().getSpec().getSuspend() + ")");
+      CronJob wanted = build.apply(u.schedule());
+      CronJob current = current(owned, wanted.getMetadata().getName());
+      // a JSON patch: the spec is replaced whole (a merge patch would merge the container lists on some servers),
+      // the operator's labels and annotations are set one by one (others' keys stay)
+      List<Map<String, Object>> ops = new ArrayList<>();
+      ops.add(Map.of("op", "replace", "path", "/spec", "value", wanted.getSpec()));
+      keys(ops, "labels", current.getMetadata().getLabels(), wanted.getMetadata().getLabels());
+      keys(ops, "annotations", current.getMetadata().getAnnotations(), wanted.getMetadata().getAnnotations());
+      view.listener().updated(client.resource(current).patch(PatchContext.of(PatchType.JSON),
+          Serialization.asJson(ops)));
+      note(journal, owner, "updated CronJob " + wanted.getMetadata().getName() + " (revision " + u.fromRevision()
+          + " -> " + ScheduleObjects.revision(wanted) + ", suspend " + wanted.getSpec().getSuspend() + ")");
     } else if (write instanceof PeriodicWork.Suspend s) {
       patch(client, view, current(owned, s.name()), Map.of("spec", Map.of("suspend", true)));
       note(journal, owner, "suspended CronJob " + s.name() + " (the instance is paused)");
@@ -99,6 +125,17 @@ final class PeriodicWorkApplier {
           .withPropagationPolicy(DeletionPropagation.BACKGROUND).delete();
       note(journal, owner, "deleted CronJob " + d.name() + " (its schedule left the spec)");
     }
+  }
+
+  /** JSON patch operations that set each of {@code wanted} under /metadata/{@code field}. */
+  private static void keys(List<Map<String, Object>> ops, String field, Map<String, String> held,
+      Map<String, String> wanted) {
+    if (held == null) {
+      ops.add(Map.of("op", "add", "path", "/metadata/" + field, "value", wanted));
+      return;
+    }
+    wanted.forEach((k, v) -> ops.add(Map.of("op", "add", "path", "/metadata/" + field + "/"
+        + k.replace("~", "~0").replace("/", "~1"), "value", v)));
   }
 
   private static CronJob current(List<CronJob> owned, String name) {

@@ -1,5 +1,6 @@
 package io.ckan.operator.resources;
 
+import io.ckan.operator.api.ScheduleSpec;
 import io.fabric8.kubernetes.api.model.batch.v1.CronJob;
 import java.util.ArrayList;
 import java.util.List;
@@ -11,8 +12,9 @@ import java.util.stream.Collectors;
 
 /**
  * Pure: the writes that bring an instance's periodic work to its desired state. Level-triggered: it compares the
- * CronJobs the instance owns with those of {@link DesiredState#schedules} (made for the live revision), and a
- * revision's rebuild Job with whether it exists; nothing is remembered between passes.
+ * CronJobs the instance owns with the spec's schedules for the live revision (by {@link ScheduleObjects#hash}, so no
+ * pod template is read to decide; the objects themselves are {@link DesiredState#schedules}), and a revision's
+ * rebuild Job with whether it exists; nothing is remembered between passes.
  *
  * <p>Pause: a paused instance gets no writes but one, the suspension of every CronJob it owns (so no periodic command
  * runs while a person holds the instance); nothing is created, switched or deleted until it is resumed, when the
@@ -25,10 +27,10 @@ public final class PeriodicWork {
   public sealed interface Write permits Create, Update, Suspend, Delete {}
 
   /** A schedule without a CronJob yet. */
-  public record Create(CronJob cronJob) implements Write {}
+  public record Create(ScheduleSpec schedule) implements Write {}
 
   /** A CronJob that differs from what the spec and the live revision make (switched, edited, resumed): rewritten. */
-  public record Update(CronJob cronJob, Integer fromRevision) implements Write {}
+  public record Update(ScheduleSpec schedule, Integer fromRevision) implements Write {}
 
   /** The instance is paused: the CronJob is suspended, nothing else of it changes. */
   public record Suspend(String name) implements Write {}
@@ -37,11 +39,14 @@ public final class PeriodicWork {
   public record Delete(String name) implements Write {}
 
   /**
-   * @param desired the spec's CronJobs for the live revision; empty when there is none yet (no pointer)
-   * @param owned   the CronJobs the instance owns (owner reference with its uid), as the cluster holds them
-   * @param paused  {@code spec.paused} or the {@code ckan.io/paused} annotation
+   * @param schedules   {@code spec.schedules} (null: none)
+   * @param revision    the live revision (the pointer's, as this pass leaves it)
+   * @param fingerprint the release it runs (its web Deployment's {@code ckan.io/fingerprint})
+   * @param owned       the CronJobs the instance owns (owner reference with its uid), as the caches hold them
+   * @param paused      {@code spec.paused} or the {@code ckan.io/paused} annotation
    */
-  public static List<Write> schedules(List<CronJob> desired, List<CronJob> owned, boolean paused) {
+  public static List<Write> schedules(String instance, List<ScheduleSpec> schedules, int revision,
+      String fingerprint, List<CronJob> owned, boolean paused) {
     List<Write> writes = new ArrayList<>();
     if (paused) {
       owned.stream().filter(c -> !suspended(c)).forEach(c -> writes.add(new Suspend(c.getMetadata().getName())));
@@ -49,16 +54,17 @@ public final class PeriodicWork {
     }
     Map<String, CronJob> byName = owned.stream()
         .collect(Collectors.toMap(c -> c.getMetadata().getName(), Function.identity(), (a, b) -> a));
-    for (CronJob wanted : desired) {
-      CronJob current = byName.get(wanted.getMetadata().getName());
+    List<ScheduleSpec> wanted = schedules == null ? List.of() : schedules;
+    for (ScheduleSpec schedule : wanted) {
+      CronJob current = byName.get(ScheduleObjects.name(instance, schedule));
       if (current == null) {
-        writes.add(new Create(wanted));
-      } else if (!Objects.equals(ScheduleObjects.writtenHash(current), ScheduleObjects.writtenHash(wanted))
-          || suspended(current) != suspended(wanted)) {
-        writes.add(new Update(wanted, ScheduleObjects.revision(current)));
+        writes.add(new Create(schedule));
+      } else if (!Objects.equals(ScheduleObjects.writtenHash(current), ScheduleObjects.hash(schedule, revision,
+          fingerprint)) || suspended(current) != schedule.suspendOrDefault()) {
+        writes.add(new Update(schedule, ScheduleObjects.revision(current)));
       }
     }
-    Set<String> wantedNames = desired.stream().map(c -> c.getMetadata().getName()).collect(Collectors.toSet());
+    Set<String> wantedNames = wanted.stream().map(s -> ScheduleObjects.name(instance, s)).collect(Collectors.toSet());
     owned.stream().map(c -> c.getMetadata().getName()).filter(n -> !wantedNames.contains(n)).sorted()
         .forEach(n -> writes.add(new Delete(n)));
     return writes;

@@ -32,7 +32,7 @@ import java.util.Map;
  * <ul>
  *   <li>{@link #cronJob}: the CronJob {@code <instance>-cron-<schedule>} of one {@code spec.schedules[]} entry,
  *       labelled with the revision it runs ({@code ckan.io/revision}) and the hash of what the operator wrote
- *       ({@link Labels#SCHEDULE_HASH}): a CronJob whose hash differs is rewritten whole.</li>
+ *       ({@link Labels#SCHEDULE_HASH}, {@link #hash}): a CronJob whose hash differs is rewritten whole.</li>
  *   <li>{@link #searchIndexRebuild}: the one-off Job {@code <instance>-r<N>-reindex} that runs
  *       {@code ckan search-index rebuild} once revision N, whose migration changed the schema, is live.</li>
  * </ul>
@@ -41,6 +41,8 @@ public final class ScheduleObjects {
   private ScheduleObjects() {}
 
   public static final String CONTAINER = "ckan";
+  /** Changed whenever {@link #cronJob} makes something else of the same inputs: every CronJob is rewritten. */
+  static final String FORMAT = "1";
   public static final int SUCCESSFUL_JOBS_KEPT = 3;
   public static final int FAILED_JOBS_KEPT = 1;
   /** A rebuild of a large catalogue takes hours; it is bounded all the same. */
@@ -81,7 +83,7 @@ public final class ScheduleObjects {
           .endJobTemplate()
         .endSpec()
         .build();
-    cronJob.getMetadata().getAnnotations().put(Labels.SCHEDULE_HASH, hash(cronJob));
+    cronJob.getMetadata().getAnnotations().put(Labels.SCHEDULE_HASH, hash(schedule, revision, fingerprint(web)));
     return cronJob;
   }
 
@@ -156,10 +158,25 @@ public final class ScheduleObjects {
         .build();
   }
 
-  /** SHA-256 (16 hex digits) of the CronJob as built, before the hash annotation is added. */
-  private static String hash(CronJob cronJob) {
+  /** The release the web Deployment runs ({@link Labels#FINGERPRINT}), or null. */
+  public static String fingerprint(Deployment web) {
+    Map<String, String> annotations = web.getMetadata().getAnnotations();
+    return annotations == null ? null : annotations.get(Labels.FINGERPRINT);
+  }
+
+  /**
+   * What a CronJob is made of, as 16 hex digits of SHA-256: the schedule, the revision and its release, and the
+   * version of this builder. A revision's pod template never changes once created, so these decide the whole CronJob,
+   * and a pass compares them without reading the revision's Deployment (the caches keep no pod template).
+   */
+  public static String hash(ScheduleSpec schedule, int revision, String fingerprint) {
+    Map<String, Object> inputs = new LinkedHashMap<>();
+    inputs.put("format", FORMAT);
+    inputs.put("schedule", schedule);
+    inputs.put("revision", revision);
+    inputs.put("fingerprint", fingerprint);
     try {
-      byte[] json = Serialization.asJson(cronJob).getBytes(StandardCharsets.UTF_8);
+      byte[] json = Serialization.asJson(inputs).getBytes(StandardCharsets.UTF_8);
       return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(json)).substring(0, 16);
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);

@@ -52,8 +52,14 @@ class PeriodicWorkTest {
   static final ScheduleSpec HARVEST = schedule("harvest", "*/15 * * * *", "harvester run");
   static final ScheduleSpec ORPHANS = schedule("orphans", "0 3 * * *", "search-index clear-orphans");
 
+  static final Map<String, ScheduleSpec> SCHEDULES = Map.of("harvest", HARVEST, "orphans", ORPHANS);
+
+  static String version(int revision) {
+    return revision < 2 ? "2.11.4" : "2.11.5";
+  }
+
   static CronJob cron(ScheduleSpec s, int revision) {
-    return ScheduleObjects.cronJob(OWNER, s, revision, web(revision, revision < 3 ? "2.11.4" : "2.11.5"));
+    return ScheduleObjects.cronJob(OWNER, s, revision, web(revision, version(revision)));
   }
 
   /** As the cluster holds it after the operator wrote {@code c}; {@code suspend} as a person or a pause left it. */
@@ -108,9 +114,13 @@ class PeriodicWorkTest {
   }
 
   @Test
-  void theHashChangesWithTheRevisionAndTheScheduleAndNothingElse() {
+  void theHashChangesWithTheRevisionItsReleaseAndTheScheduleAndNothingElse() {
     assertEquals(ScheduleObjects.writtenHash(cron(HARVEST, 1)), ScheduleObjects.writtenHash(cron(HARVEST, 1)));
+    assertEquals(ScheduleObjects.hash(HARVEST, 1, ScheduleObjects.fingerprint(web(1, "2.11.4"))),
+        ScheduleObjects.writtenHash(cron(HARVEST, 1)), "computed from the cached metadata alone");
     assertNotEquals(ScheduleObjects.writtenHash(cron(HARVEST, 1)), ScheduleObjects.writtenHash(cron(HARVEST, 2)));
+    assertNotEquals(ScheduleObjects.hash(HARVEST, 2, ScheduleObjects.fingerprint(web(2, "2.11.4"))),
+        ScheduleObjects.hash(HARVEST, 2, ScheduleObjects.fingerprint(web(2, "2.11.5"))));
     ScheduleSpec hourly = schedule("harvest", "0 * * * *", "harvester run");
     assertNotEquals(ScheduleObjects.writtenHash(cron(HARVEST, 1)), ScheduleObjects.writtenHash(cron(hourly, 1)));
   }
@@ -118,19 +128,24 @@ class PeriodicWorkTest {
   /** The decision table: desired (for the live revision), what the cluster holds, paused -> writes. */
   @ParameterizedTest(name = "{0}")
   @CsvSource(delimiter = '|', textBlock = """
-      first pointer: both created                    | harvest@1 orphans@1 |                        | false | create portal-cron-harvest@1, create portal-cron-orphans@1
+      first pointer: both created                    | harvest@1 orphans@1 |                        | false | create portal-cron-harvest, create portal-cron-orphans
       settled: nothing written                       | harvest@1 orphans@1 | harvest@1 orphans@1    | false |
-      deploy 1->2: both switched                     | harvest@2 orphans@2 | harvest@1 orphans@1    | false | update portal-cron-harvest 1->2, update portal-cron-orphans 1->2
-      revert 2->1: both switched back                | harvest@1 orphans@1 | harvest@2 orphans@2    | false | update portal-cron-harvest 2->1, update portal-cron-orphans 2->1
+      deploy 1->2: both switched                     | harvest@2 orphans@2 | harvest@1 orphans@1    | false | update portal-cron-harvest from 1, update portal-cron-orphans from 1
+      revert 2->1: both switched back                | harvest@1 orphans@1 | harvest@2 orphans@2    | false | update portal-cron-harvest from 2, update portal-cron-orphans from 2
       schedule removed: its CronJob deleted          | harvest@1           | harvest@1 orphans@1    | false | delete portal-cron-orphans
       paused: every CronJob suspended, nothing else  | harvest@2           | harvest@1 orphans@1    | true  | suspend portal-cron-harvest, suspend portal-cron-orphans
       paused and suspended: nothing written          | harvest@2           | harvest@1~ orphans@1~  | true  |
-      resumed: written back unsuspended              | harvest@1 orphans@1 | harvest@1~ orphans@1~  | false | update portal-cron-harvest 1->1, update portal-cron-orphans 1->1
-      suspended by hand: put back as the spec says   | harvest@1           | harvest@1~             | false | update portal-cron-harvest 1->1
+      resumed: written back unsuspended              | harvest@1 orphans@1 | harvest@1~ orphans@1~  | false | update portal-cron-harvest from 1, update portal-cron-orphans from 1
+      suspended by hand: put back as the spec says   | harvest@1           | harvest@1~             | false | update portal-cron-harvest from 1
       """)
   void writesFollowTheLiveRevisionThePauseAndTheSpec(String what, String desired, String held, boolean paused,
       String expected) {
-    List<PeriodicWork.Write> writes = PeriodicWork.schedules(cronJobs(desired), cronJobs(held), paused);
+    List<CronJob> wanted = cronJobs(desired);
+    int live = ScheduleObjects.revision(wanted.get(0));
+    List<ScheduleSpec> schedules = wanted.stream().map(c -> SCHEDULES.get(c.getMetadata().getLabels()
+        .get(Labels.SCHEDULE_NAME))).toList();
+    List<PeriodicWork.Write> writes = PeriodicWork.schedules("portal", schedules, live,
+        ScheduleObjects.fingerprint(web(live, version(live))), cronJobs(held), paused);
     assertEquals(expected == null ? "" : expected, String.join(", ", writes.stream().map(PeriodicWorkTest::show)
         .toList()), what);
   }
@@ -140,19 +155,17 @@ class PeriodicWorkTest {
     if (text == null || text.isBlank()) {
       return List.of();
     }
-    Map<String, ScheduleSpec> schedules = Map.of("harvest", HARVEST, "orphans", ORPHANS);
     return java.util.Arrays.stream(text.trim().split(" +")).map(t -> {
       String[] parts = t.replace("~", "").split("@");
-      return held(cron(schedules.get(parts[0]), Integer.parseInt(parts[1])), t.endsWith("~"));
+      return held(cron(SCHEDULES.get(parts[0]), Integer.parseInt(parts[1])), t.endsWith("~"));
     }).toList();
   }
 
   static String show(PeriodicWork.Write w) {
     if (w instanceof PeriodicWork.Create c) {
-      return "create " + c.cronJob().getMetadata().getName() + "@" + ScheduleObjects.revision(c.cronJob());
+      return "create " + ScheduleObjects.name("portal", c.schedule());
     } else if (w instanceof PeriodicWork.Update u) {
-      return "update " + u.cronJob().getMetadata().getName() + " " + u.fromRevision() + "->"
-          + ScheduleObjects.revision(u.cronJob());
+      return "update " + ScheduleObjects.name("portal", u.schedule()) + " from " + u.fromRevision();
     } else if (w instanceof PeriodicWork.Suspend s) {
       return "suspend " + s.name();
     }
