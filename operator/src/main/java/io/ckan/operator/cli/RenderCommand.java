@@ -87,10 +87,10 @@ final class RenderCommand {
         rollout.progressDeadlineSecondsOrDefault(), built));
     DesiredState.Instance whole = DesiredState.instance(owner, spec);
     objects.add(whole.pointer(revision));
-    // the schedules run what the pointer selects: here revision N
+    objects.addAll(whole.objects());
+    // the schedules run what the pointer selects (here revision N), created once it selects it
     objects.addAll(DesiredState.schedules(owner, spec.schedules, revision, DesiredState.pick(objects,
         io.fabric8.kubernetes.api.model.apps.Deployment.class, Names.revision(owner.name(), revision))));
-    objects.addAll(whole.objects());
 
     out.println("# ckan-operator render: revision " + revision + " of " + namespace + "/" + owner.name());
     if (built != null) {
