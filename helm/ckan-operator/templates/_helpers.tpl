@@ -117,6 +117,11 @@ get is the name guard's look-up before a create (a name held by someone else's o
 - apiGroups: ["batch"]
   resources: ["jobs"]
   verbs: ["get", "list", "watch", "create", "patch", "delete"]
+# spec.schedules' CronJobs: created, switched to the live revision and suspended on pause by patch, deleted when
+# their schedule leaves the spec (a name taken by another object is looked up in the cache: no get)
+- apiGroups: ["batch"]
+  resources: ["cronjobs"]
+  verbs: ["list", "watch", "create", "patch", "delete"]
 # Secrets: get checks that every referenced key exists before a release starts (values never copied, logged or
 # reported); create makes the generated keys and managed-services Secrets once (never list/watch, never updated)
 - apiGroups: [""]

@@ -19,6 +19,7 @@ public class CkanInstanceSpec {
   public static final int MAX_CONFIG_OPTIONS = 200;
   public static final int MAX_SECRET_OPTIONS = 50;
   public static final int MAX_CONSTRAINTS = 200;
+  public static final int MAX_SCHEDULES = 20;
 
   @Required
   @Pattern(Patterns.VERSION)
@@ -69,6 +70,12 @@ public class CkanInstanceSpec {
 
   @JsonPropertyDescription("Background workers (ckan jobs worker), switched together with the web tier.")
   public WorkersSpec workers;
+
+  @Size(max = MAX_SCHEDULES)
+  @ValidationRule(value = "self.all(x, self.exists_one(y, y.name == x.name))", message = "schedule names must be unique")
+  @JsonPropertyDescription("Periodic ckan commands (CronJobs) that run the live revision's image and config; they "
+      + "follow the pointer and are suspended while the instance is paused.")
+  public List<ScheduleSpec> schedules;
 
   @JsonPropertyDescription("Ingress for the pointer Service.")
   public IngressSpec ingress;

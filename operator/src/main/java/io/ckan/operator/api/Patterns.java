@@ -67,6 +67,36 @@ public final class Patterns {
       + "[a-z0-9_.-]*=";
   /** A dotted path into a JSON answer, e.g. {@code result.count}; numbers index arrays. */
   public static final String JSON_FIELD = "^[A-Za-z0-9_-]{1,64}(\\.[A-Za-z0-9_-]{1,64}){0,9}$";
+  /** A schedule's name (a DNS label); the CronJob is {@code <instance>-cron-<name>}. */
+  public static final String SCHEDULE_NAME = "^[a-z0-9]([-a-z0-9]*[a-z0-9])?$";
+  // a cron field: item(,item)*, item = (* | v | v-v)(/step)?
+  private static final String ANY_OR = "(\\*|";
+  private static final String STEP = ")(/[1-9][0-9]?)?";
+  private static final String MINUTE = "([0-5]?[0-9])";
+  private static final String HOUR = "(1?[0-9]|2[0-3])";
+  private static final String DAY = "([1-9]|[12][0-9]|3[01])";
+  private static final String MONTH = "([1-9]|1[0-2])";
+  private static final String WEEKDAY = "([0-7])";
+  private static final String MINUTES = ANY_OR + MINUTE + "(-" + MINUTE + ")?" + STEP;
+  private static final String HOURS = ANY_OR + HOUR + "(-" + HOUR + ")?" + STEP;
+  private static final String DAYS = ANY_OR + DAY + "(-" + DAY + ")?" + STEP;
+  private static final String MONTHS = ANY_OR + MONTH + "(-" + MONTH + ")?" + STEP;
+  private static final String WEEKDAYS = ANY_OR + WEEKDAY + "(-" + WEEKDAY + ")?" + STEP;
+  /**
+   * A standard 5-field cron expression, fields separated by one space: minute (0-59), hour (0-23), day of month
+   * (1-31), month (1-12), day of week (0-7); each a comma list of *, a value or a range, with an optional /step.
+   */
+  public static final String CRON = "^" + MINUTES + "(," + MINUTES + ")* " + HOURS + "(," + HOURS + ")* " + DAYS
+      + "(," + DAYS + ")* " + MONTHS + "(," + MONTHS + ")* " + WEEKDAYS + "(," + WEEKDAYS + ")*$";
+  /** Exactly the texts of {@link ScheduleCommand} (ScheduleCommandTest holds the two together). */
+  public static final String SCHEDULE_COMMAND = "^(search-index rebuild|search-index rebuild-fast"
+      + "|search-index clear-orphans|jobs clear|notify send_emails|tracking update|harvester run"
+      + "|harvester clean-harvest-log|harvester abort-failed-jobs)$";
+  /** 52 (the longest CronJob name) less the shortest prefix, "a-cron-". */
+  public static final int SCHEDULE_NAME_MAX = 45;
+  public static final int CRON_MAX = 200;
+  /** The longest text of {@link #SCHEDULE_COMMAND}. */
+  public static final int SCHEDULE_COMMAND_MAX = 27;
   /** A CKAN option's value in spec.config. */
   public static final int CONFIG_VALUE_MAX = 8192;
 

@@ -43,6 +43,24 @@ public class RolloutSpec {
       + "bake window, besides status_show and the database, Solr and Redis checks.")
   public List<SmokeCheckSpec> checks;
 
+  @JsonPropertyDescription("After a revision whose migration changed the database schema goes live, run `ckan "
+      + "search-index rebuild` once, in the Job <instance>-r<N>-reindex: auto (default) or never.")
+  public SearchIndexRebuild searchIndexRebuild;
+
+  public enum SearchIndexRebuild {
+    auto,
+    never;
+
+    @com.fasterxml.jackson.annotation.JsonCreator
+    public static SearchIndexRebuild of(String text) {
+      return ExactEnum.of(SearchIndexRebuild.class, text);
+    }
+  }
+
+  public boolean searchIndexRebuildOrDefault() {
+    return searchIndexRebuild != SearchIndexRebuild.never;
+  }
+
   public int progressDeadlineSecondsOrDefault() {
     return progressDeadlineSeconds == null ? DEFAULT_PROGRESS_DEADLINE_SECONDS : progressDeadlineSeconds;
   }

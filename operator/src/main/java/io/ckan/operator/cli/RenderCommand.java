@@ -88,6 +88,9 @@ final class RenderCommand {
     DesiredState.Instance whole = DesiredState.instance(owner, spec);
     objects.add(whole.pointer(revision));
     objects.addAll(whole.objects());
+    // the schedules run what the pointer selects (here revision N), created once it selects it
+    objects.addAll(DesiredState.schedules(owner, spec.schedules, revision, DesiredState.pick(objects,
+        io.fabric8.kubernetes.api.model.apps.Deployment.class, Names.revision(owner.name(), revision))));
 
     out.println("# ckan-operator render: revision " + revision + " of " + namespace + "/" + owner.name());
     if (built != null) {
@@ -100,6 +103,16 @@ final class RenderCommand {
     if (spec.workers != null) {
       out.println("# worker Deployment " + WorkerObjects.name(owner.name(), revision) + " is created with 0 replicas "
           + "and scaled to " + spec.workers.replicasOrDefault() + " when the revision takes traffic");
+    }
+    if (spec.schedules != null && !spec.schedules.isEmpty()) {
+      out.println("# CronJobs " + String.join(", ", spec.schedules.stream().map(s -> Names.schedule(owner.name(),
+          s.name)).toList()) + " run the revision the pointer selects (here " + revision + ") and are switched "
+          + "with it; suspended while the instance is paused");
+    }
+    if (rollout.searchIndexRebuildOrDefault()) {
+      out.println("# when revision " + revision + " goes live after a migration that changed the schema, the Job "
+          + io.ckan.operator.resources.ScheduleObjects.rebuildName(owner.name(), revision)
+          + " runs ckan search-index rebuild once (rollout.searchIndexRebuild: never turns it off)");
     }
     for (Secret secret : whole.generatedSecrets()) {
       out.println("# Secret " + secret.getMetadata().getName() + ": created once by the operator with random values "

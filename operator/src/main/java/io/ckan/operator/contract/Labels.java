@@ -23,6 +23,14 @@ public final class Labels {
   public static final String POINTER = "pointer";
   /** The locked set of a revision (its ConfigMap is not the revision's config snapshot). */
   public static final String LOCK = "lock";
+  /** A CronJob of spec.schedules (its Jobs and pods carry it too). */
+  public static final String SCHEDULE = "schedule";
+  /** The one-off search-index rebuild Job of a revision whose migration changed the schema. */
+  public static final String REINDEX = "reindex";
+  /** On a schedule's CronJob: the spec.schedules[].name it runs. */
+  public static final String SCHEDULE_NAME = "ckan.io/schedule";
+  /** On a schedule's CronJob: a hash of the CronJob the operator last wrote (its spec as built, unsuspended). */
+  public static final String SCHEDULE_HASH = "ckan.io/schedule-hash";
 
   /** Selects everything this operator manages; the informers use it. */
   public static final String MANAGED_SELECTOR = MANAGED_BY + "=" + OPERATOR;

@@ -29,6 +29,8 @@ public final class Names {
   static final String REVISION_NUMBER = "[0-9]+";
   static final String WORKER = "-worker";
   static final String MIGRATE = "-migrate";
+  static final String REINDEX = "-reindex";
+  static final String CRON = "-cron-";
   static final String STORAGE = "-storage";
   static final String KEYS = "-keys";
   static final String SERVICES = "-services";
@@ -41,7 +43,8 @@ public final class Names {
   public enum OfRevision {
     WEB("", "revision Deployment, Service and ConfigMap"),
     WORKER(Names.WORKER, "revision worker Deployment"),
-    MIGRATION(MIGRATE, "revision migration Job");
+    MIGRATION(MIGRATE, "revision migration Job"),
+    SEARCH_INDEX_REBUILD(REINDEX, "revision search-index rebuild Job");
 
     private final String ending;
     private final String object;
@@ -91,17 +94,32 @@ public final class Names {
    * people write it), and what the resulting name is given to. */
   public record Reserved(String ending, String shown, String object) {}
 
+  /**
+   * The CronJobs of {@code spec.schedules}: {@code <instance>-cron-<schedule>}. An instance name may not contain
+   * {@code -cron-}, so the split of such a name into instance and schedule is unique.
+   */
+  public static final Reserved SCHEDULE = new Reserved(CRON + "[-a-z0-9]+", CRON + "<schedule>", "schedule CronJob");
+  /** Kubernetes' limit for a CronJob name (its Jobs append 11 characters). */
+  public static final int MAX_CRON_JOB = 52;
+
   /** Every ending of a derived name. */
-  public static final List<Reserved> RESERVED = Stream.concat(
+  public static final List<Reserved> RESERVED = Stream.concat(Stream.concat(
       Arrays.stream(OfRevision.values()).map(OfRevision::reserved),
-      Arrays.stream(OfInstance.values()).map(OfInstance::reserved)).toList();
+      Arrays.stream(OfInstance.values()).map(OfInstance::reserved)), Stream.of(SCHEDULE)).toList();
 
   /** The endings of {@link #RESERVED} as one anchored expression (RE2 and java.util.regex), for the CRD. */
-  public static final String RESERVED_ENDING = "(" + REVISION + REVISION_NUMBER + "(" + WORKER + "|" + MIGRATE + ")?|"
-      + STORAGE + "|" + KEYS + "|" + SERVICES + "|" + DATABASE + "|" + DATABASE_INIT + "|" + SOLR + "|" + REDIS + ")$";
+  public static final String RESERVED_ENDING = "(" + REVISION + REVISION_NUMBER + "(" + WORKER + "|" + MIGRATE + "|"
+      + REINDEX + ")?|" + STORAGE + "|" + KEYS + "|" + SERVICES + "|" + DATABASE + "|" + DATABASE_INIT + "|" + SOLR
+      + "|" + REDIS + "|" + CRON + "[-a-z0-9]+)$";
   /** The endings of {@link #RESERVED} as people write them, for the CRD rule's message. */
-  public static final String RESERVED_SHOWN = "-r<N>, -r<N>" + WORKER + ", -r<N>" + MIGRATE + ", " + STORAGE + ", "
-      + KEYS + ", " + SERVICES + ", " + DATABASE + ", " + DATABASE_INIT + ", " + SOLR + " or " + REDIS;
+  public static final String RESERVED_SHOWN = "-r<N>, -r<N>" + WORKER + ", -r<N>" + MIGRATE + ", -r<N>" + REINDEX
+      + ", " + STORAGE + ", " + KEYS + ", " + SERVICES + ", " + DATABASE + ", " + DATABASE_INIT + ", " + SOLR + ", "
+      + REDIS + " or " + CRON + "<schedule>";
+
+  /** The CronJob of schedule {@code schedule} ({@link #SCHEDULE}). */
+  public static String schedule(String instance, String schedule) {
+    return instance + CRON + schedule;
+  }
 
   public static String pointer(String instance) {
     return instance;

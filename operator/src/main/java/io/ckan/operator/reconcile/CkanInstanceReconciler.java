@@ -115,13 +115,17 @@ public class CkanInstanceReconciler implements Reconciler<CkanInstance>, AutoClo
     // default: its events reach no instance, the cache is what matters)
     InformerEventSource<Ingress, CkanInstance> ingresses = informer(Ingress.class, context);
     InformerEventSource<PersistentVolumeClaim, CkanInstance> volumes = informer(PersistentVolumeClaim.class, context);
+    // the schedules' CronJobs: a pass reads them from here, and a CronJob edited or deleted by hand is put back
+    InformerEventSource<io.fabric8.kubernetes.api.model.batch.v1.CronJob, CkanInstance> cronJobs =
+        informer(io.fabric8.kubernetes.api.model.batch.v1.CronJob.class, context);
+    sources.put(io.fabric8.kubernetes.api.model.batch.v1.CronJob.class, cronJobs);
     sources.put(Ingress.class, ingresses);
     sources.put(PersistentVolumeClaim.class, volumes);
     sources.put(Deployment.class, deployments);
     sources.put(Service.class, services);
     sources.put(ConfigMap.class, configMaps);
     sources.put(Job.class, jobs);
-    return List.of(deployments, services, configMaps, jobs, ingresses, volumes, healthChanges);
+    return List.of(deployments, services, configMaps, jobs, ingresses, volumes, cronJobs, healthChanges);
   }
 
   private static <R extends HasMetadata> InformerEventSource<R, CkanInstance> informer(Class<R> type,
@@ -277,6 +281,11 @@ public class CkanInstanceReconciler implements Reconciler<CkanInstance>, AutoClo
               .forEach(j -> found.put(j.getMetadata().getName(), j));
         }
         return List.copyOf(found.values());
+      }
+
+      @Override
+      public List<io.fabric8.kubernetes.api.model.batch.v1.CronJob> cronJobs() {
+        return ownedBy(uid, context.getSecondaryResources(io.fabric8.kubernetes.api.model.batch.v1.CronJob.class));
       }
 
       @Override

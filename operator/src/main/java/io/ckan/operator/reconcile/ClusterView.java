@@ -25,6 +25,9 @@ public interface ClusterView {
    */
   List<Job> jobs(String wantedImage);
 
+  /** The instance's CronJobs (spec.schedules; owner reference with the instance's uid). */
+  List<io.fabric8.kubernetes.api.model.batch.v1.CronJob> cronJobs();
+
   /** Managed Deployments of any instance in the namespace that run the image built for {@code imageFingerprint}. */
   List<Deployment> deploymentsWithImage(String imageFingerprint);
 

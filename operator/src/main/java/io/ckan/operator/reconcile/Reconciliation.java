@@ -186,6 +186,9 @@ public final class Reconciliation {
               .ifPresent(n -> events.emit(EventRecorder.event(instance, n, now)));
         }
       }
+      // the CronJobs follow the pointer as this pass's steps left it: right after a flip, in the same pass
+      wrote |= PeriodicWorkApplier.ensure(client, view, owner, release != null ? spec : null, in.paused(),
+          liveAfter(observed, applied), observed.revisions(), jobs, journal);
     } catch (NameGuard.Conflict conflict) {
       // the pass stops where it stands; this report is the decision (written at once), not a pass to wait for
       plan = plan.stalledInstead(Reasons.NAME_CONFLICT, conflict.getMessage());
@@ -220,6 +223,19 @@ public final class Reconciliation {
     return quick.steps().stream().findFirst().filter(Step.MovePointer.class::isInstance)
         .map(Step.MovePointer.class::cast).filter(m -> !m.history().isEmpty()
             && Reasons.AUTO_REVERT.equals(m.history().get(m.history().size() - 1).type));
+  }
+
+  /** The revision the pointer selects once {@code applied} are written. */
+  private static Optional<Integer> liveAfter(ClusterObserver.Observed observed, List<Step> applied) {
+    Optional<Integer> live = observed.pointer().map(io.ckan.operator.plan.Pointer::revision);
+    for (Step step : applied) {
+      if (step instanceof Step.MovePointer m) {
+        live = Optional.of(m.to());
+      } else if (step instanceof Step.RepairPointer r) {
+        live = Optional.of(r.revision());
+      }
+    }
+    return live;
   }
 
   private static PlanInput input(CkanInstance instance, CkanInstanceSpec spec, ReleaseOutcome outcome,

@@ -344,6 +344,9 @@ public final class StepApplier {
     client.apps().deployments().inNamespace(ns).withName(WorkerObjects.name(owner.name(), revision)).delete();
     client.batch().v1().jobs().inNamespace(ns).withName(MigrationObjects.name(owner.name(), revision))
         .withPropagationPolicy(io.fabric8.kubernetes.api.model.DeletionPropagation.BACKGROUND).delete();
+    client.batch().v1().jobs().inNamespace(ns).withName(
+        io.ckan.operator.resources.ScheduleObjects.rebuildName(owner.name(), revision))
+        .withPropagationPolicy(io.fabric8.kubernetes.api.model.DeletionPropagation.BACKGROUND).delete();
     client.apps().deployments().inNamespace(ns).withName(name).delete();
     client.services().inNamespace(ns).withName(name).delete();
     client.configMaps().inNamespace(ns).withName(LockObjects.name(owner.name(), revision)).delete();

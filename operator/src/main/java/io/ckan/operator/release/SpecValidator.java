@@ -21,6 +21,7 @@ public final class SpecValidator {
   public static List<FieldError> validate(String name, CkanInstanceSpec spec) {
     List<FieldError> errors = new ArrayList<>(validateName(name));
     errors.addAll(validate(spec));
+    ScheduleCheck.cronJobNames(name, spec == null ? null : spec.schedules, errors);
     return errors;
   }
 
@@ -51,6 +52,7 @@ public final class SpecValidator {
     BackupCheck.backup(spec.backup, errors);
     validateBuild(spec.build, errors);
     validateRollout(spec.rollout, errors);
+    ScheduleCheck.schedules(spec.schedules, spec.plugins, errors);
     return errors;
   }
 

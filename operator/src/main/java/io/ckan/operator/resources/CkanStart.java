@@ -34,7 +34,8 @@ import java.util.List;
  *   <li>{@code web}: execs uwsgi with the ckan-base image's own options (its WSGI file /srv/app/wsgi.py, port 5000,
  *       2 lazy-app processes, harakiri from {@code UWSGI_HARAKIRI}) plus {@code --need-app} and {@code --die-on-term}
  *       (a pod's SIGTERM stops uwsgi instead of reloading it). {@code worker QUEUE...}: execs
- *       {@code ckan jobs worker QUEUE...}. {@code migrate}: the migration below. Nothing but {@code migrate} ever
+ *       {@code ckan jobs worker QUEUE...}. {@code run COMMAND...}: execs {@code ckan COMMAND...} (the schedules'
+ *       CronJobs, the search-index rebuild Job). {@code migrate}: the migration below. Nothing but {@code migrate} ever
  *       runs {@code ckan db}.</li>
  * </ol>
  *
@@ -57,6 +58,8 @@ public final class CkanStart {
   public static final String WEB = "web";
   public static final String WORKER = "worker";
   public static final String MIGRATE = "migrate";
+  /** A scheduled or one-off {@code ckan} command (its tokens the arguments: {@code api.ScheduleCommand}). */
+  public static final String RUN = "run";
   /** The CKAN version the revision expects; the start refuses an image that runs another. */
   public static final String EXPECTED_VERSION_ENV = "CKAN_EXPECTED_VERSION";
   /** {@code true} before CKAN 2.11, whose {@code ckan db upgrade} does not migrate plugins. */
@@ -98,7 +101,7 @@ public final class CkanStart {
         return $rc
       }
 
-      case "$mode" in web|worker|migrate) ;; *) fail "unknown mode '$mode' (web, worker QUEUE..., migrate)" ;; esac
+      case "$mode" in web|worker|migrate|run) ;; *) fail "unknown mode '$mode' (web, worker QUEUE..., migrate, run COMMAND...)" ;; esac
       PLUGINS=${CKAN__PLUGINS:-}
       printf '%s\\n' "$PLUGINS" | grep -Eq '^[A-Za-z0-9_ ]*[A-Za-z0-9_][A-Za-z0-9_ ]*$' \\
         || fail "CKAN__PLUGINS must hold plugin names ([A-Za-z0-9_]) separated by spaces"
@@ -145,6 +148,11 @@ public final class CkanStart {
         shift
         echo "[ckan-operator] starting ckan jobs worker $*" >&2
         exec ckan -c "$INI" jobs worker "$@"
+      fi
+      if [ "$mode" = run ]; then
+        shift
+        echo "[ckan-operator] running ckan $*" >&2
+        exec ckan -c "$INI" "$@"
       fi
 
       # prints the core alembic head, or nothing for a fresh database

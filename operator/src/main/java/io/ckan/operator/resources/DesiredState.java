@@ -155,6 +155,25 @@ public final class DesiredState {
         .map(name -> GeneratedSecrets.secret(owner.name(), owner.namespace(), name, random)).toList();
   }
 
+  /**
+   * The CronJobs of {@code spec.schedules}, running revision {@code revision} (the live one: the pointer's) as its web
+   * Deployment {@code web} runs ({@link ScheduleObjects}); none without schedules.
+   */
+  public static List<io.fabric8.kubernetes.api.model.batch.v1.CronJob> schedules(Owner owner,
+      List<io.ckan.operator.api.ScheduleSpec> schedules, int revision, Deployment web) {
+    return schedules == null ? List.of() : schedules.stream()
+        .map(s -> ScheduleObjects.cronJob(owner, s, revision, web)).toList();
+  }
+
+  /**
+   * The one-off {@code ckan search-index rebuild} Job of revision {@code revision}, made once it is live when its
+   * migration changed the schema ({@link PeriodicWork#needsRebuild}).
+   */
+  public static io.fabric8.kubernetes.api.model.batch.v1.Job searchIndexRebuild(Owner owner, int revision,
+      Deployment web) {
+    return ScheduleObjects.searchIndexRebuild(owner, revision, web);
+  }
+
   /** The object of that kind and name in {@code desired}; a step that names one the desired state lacks is a bug. */
   public static <T extends HasMetadata> T pick(List<? extends HasMetadata> desired, Class<T> kind, String name) {
     return find(desired, kind, name)

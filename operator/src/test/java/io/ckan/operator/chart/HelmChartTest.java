@@ -59,6 +59,7 @@ class HelmChartTest {
       "apps", List.of("deployments"), List.of("get", "list", "watch", "create", "patch", "delete"),
       "", List.of("services", "configmaps"), List.of("get", "list", "watch", "create", "patch", "delete"),
       "batch", List.of("jobs"), List.of("get", "list", "watch", "create", "patch", "delete"),
+      "batch", List.of("cronjobs"), List.of("list", "watch", "create", "patch", "delete"),
       "", List.of("secrets"), List.of("get", "create"),
       "", List.of("persistentvolumeclaims"), List.of("get", "list", "watch", "create"),
       "networking.k8s.io", List.of("ingresses"), List.of("get", "list", "watch", "create", "update"),

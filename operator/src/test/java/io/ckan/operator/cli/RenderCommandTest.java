@@ -88,7 +88,10 @@ class RenderCommandTest {
     String build = names.get(0).substring("ConfigMap/".length());
     assertEquals(List.of("ConfigMap/" + build, "Job/" + build, "ConfigMap/portal-r1", "Service/portal-r1",
         "Job/portal-r1-migrate", "ConfigMap/portal-r1-lock", "Deployment/portal-r1", "Deployment/portal-r1-worker",
-        "Service/portal", "PersistentVolumeClaim/portal-storage", "Ingress/portal"), names);
+        "Service/portal", "PersistentVolumeClaim/portal-storage", "Ingress/portal", "CronJob/portal-cron-harvest",
+        "CronJob/portal-cron-orphans"), names);
+    assertTrue(text.contains("# CronJobs portal-cron-harvest, portal-cron-orphans run the revision the pointer "
+        + "selects (here 1)"), text);
     assertTrue(text.contains("# worker Deployment portal-r1-worker is created with 0 replicas and scaled to 2"), text);
     var pvc = (io.fabric8.kubernetes.api.model.PersistentVolumeClaim) objects.get(9);
     assertTrue(pvc.getMetadata().getOwnerReferences() == null || pvc.getMetadata().getOwnerReferences().isEmpty());

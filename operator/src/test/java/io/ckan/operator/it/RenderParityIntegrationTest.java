@@ -231,6 +231,7 @@ class RenderParityIntegrationTest extends IntegrationTest {
     all.addAll(h.client.secrets().inNamespace(namespace).list().getItems());
     all.addAll(h.client.persistentVolumeClaims().inNamespace(namespace).list().getItems());
     all.addAll(h.client.network().v1().ingresses().inNamespace(namespace).list().getItems());
+    all.addAll(h.client.batch().v1().cronjobs().inNamespace(namespace).list().getItems());
     return all;
   }
 

@@ -63,6 +63,12 @@ final class ListView implements ClusterView {
   }
 
   @Override
+  public List<io.fabric8.kubernetes.api.model.batch.v1.CronJob> cronJobs() {
+    return owned(client.batch().v1().cronjobs().inNamespace(namespace).withLabel(Labels.MANAGED_BY, Labels.OPERATOR)
+        .list().getItems());
+  }
+
+  @Override
   public List<Deployment> deploymentsWithImage(String imageFingerprint) {
     return namespaceDeployments().stream().filter(d -> d.getMetadata().getAnnotations() != null
         && imageFingerprint.equals(d.getMetadata().getAnnotations().get(Labels.IMAGE_FINGERPRINT))

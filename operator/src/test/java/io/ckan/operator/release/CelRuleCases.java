@@ -25,10 +25,15 @@ final class CelRuleCases {
       entry(" | self.metadata.name.matches('^[a-z]([-a-z0-9]*[a-z0-9])?$')", List.of(
           new Case("a dotted name", cr -> name(cr, "my.portal"), "metadata.name"),
           new Case("a leading digit", cr -> name(cr, "1portal"), "metadata.name"))),
-      entry(" | !self.metadata.name.matches('(-r[0-9]+(-worker|-migrate)?|-storage|-keys|-services|-db|-db-init"
-          + "|-solr|-redis)$')", List.of(
+      entry(" | !self.metadata.name.matches('(-r[0-9]+(-worker|-migrate|-reindex)?|-storage|-keys|-services|-db"
+          + "|-db-init|-solr|-redis|-cron-[-a-z0-9]+)$')", List.of(
           new Case("another instance's revision", cr -> name(cr, "a-r1"), "metadata.name"),
-          new Case("another instance's database", cr -> name(cr, "portal-db"), "metadata.name"))),
+          new Case("another instance's database", cr -> name(cr, "portal-db"), "metadata.name"),
+          new Case("another instance's rebuild Job", cr -> name(cr, "a-r2-reindex"), "metadata.name"),
+          new Case("another instance's CronJob", cr -> name(cr, "a-cron-harvest"), "metadata.name"))),
+      entry("spec.schedules | self.all(x, self.exists_one(y, y.name == x.name))", List.of(
+          new Case("two schedules named harvest", cr -> obj(cr, "/spec/schedules/1").put("name", "harvest"),
+              "spec.schedules[1].name"))),
       entry(" | !self.metadata.name.startsWith('ckan-build-')", List.of(
           new Case("a build Job's name", cr -> name(cr, "ckan-build-0123456789ab"), "metadata.name"))),
       entry("spec.backup | has(self.pvc) || has(self.s3)", List.of(

@@ -9,4 +9,8 @@ public final class SpecValidatorTestAccess {
   public static CkanInstanceSpec valid() {
     return SpecValidatorTest.valid();
   }
+
+  public static io.ckan.operator.api.ScheduleSpec schedule(String name, String cron, String command) {
+    return ScheduleCheckTest.schedule(name, cron, command);
+  }
 }

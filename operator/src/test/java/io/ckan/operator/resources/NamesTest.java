@@ -43,6 +43,7 @@ class NamesTest {
     List<String> names = new ArrayList<>();
     Arrays.stream(Names.OfRevision.values()).forEach(o -> names.add(o.of(INSTANCE, REVISION)));
     Arrays.stream(Names.OfInstance.values()).forEach(o -> names.add(o.of(INSTANCE)));
+    names.add(Names.schedule(INSTANCE, "harvest"));
     return names;
   }
 
@@ -61,12 +62,13 @@ class NamesTest {
   @Test
   void theCrdExpressionMatchesExactlyTheListedEndings() {
     for (Names.Reserved r : Names.RESERVED) {
-      String example = INSTANCE + r.shown().replace("<N>", "12");
+      String example = INSTANCE + r.shown().replace("<N>", "12").replace("<schedule>", "harvest-1");
       assertTrue(RESERVED_ENDING.matcher(example).find(), example);
       assertTrue(Names.RESERVED_SHOWN.contains(r.shown()), "the CRD message omits " + r.shown());
     }
     for (String free : List.of("portal", "portal-r", "portal-rx", "portal-r1x", "portal-db1", "portal-redis2",
-        "portal-worker", "portal-migrate", "db", "portal-dbs", "portal-r1-workers")) {
+        "portal-worker", "portal-migrate", "db", "portal-dbs", "portal-r1-workers", "portal-cron", "portal-crons-x",
+        "portal-reindex")) {
       assertFalse(RESERVED_ENDING.matcher(free).find(), free);
       assertEquals(null, reservedEnding(free), free);
     }
@@ -102,6 +104,14 @@ class NamesTest {
         PointerService.build(owner, REVISION, java.util.Map.of()),
         GeneratedSecrets.secret(INSTANCE, "data", GeneratedSecrets.keysName(INSTANCE), random),
         GeneratedSecrets.secret(INSTANCE, "data", ManagedServices.secretName(INSTANCE), random)));
+    io.ckan.operator.api.ScheduleSpec schedule = new io.ckan.operator.api.ScheduleSpec();
+    schedule.name = "orphans";
+    schedule.schedule = "0 3 * * *";
+    schedule.command = "search-index clear-orphans";
+    objects.addAll(DesiredState.schedules(owner, List.of(schedule), REVISION,
+        RevisionObjects.deployment(owner, REVISION, release, 1, 600)));
+    objects.add(DesiredState.searchIndexRebuild(owner, REVISION,
+        RevisionObjects.deployment(owner, REVISION, release, 1, 600)));
     for (HasMetadata object : objects) {
       String name = object.getMetadata().getName();
       assertTrue(name.equals(Names.pointer(INSTANCE)) || reservedEnding(name) != null,
