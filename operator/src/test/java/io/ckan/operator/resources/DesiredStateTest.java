@@ -77,6 +77,19 @@ class DesiredStateTest {
   }
 
   @Test
+  void aDatabaseOutageMakesWebPodsUnreadyNotRestarted() {
+    Deployment web = DesiredState.pick(DesiredState.revision(OWNER, 3, release(spec()), 2, 600, null),
+        Deployment.class, "portal-r3");
+    var ckan = web.getSpec().getTemplate().getSpec().getContainers().get(0);
+    // status_show answers 500 while PostgreSQL is down (the real CKAN 2.11.5 recording): readiness may say so
+    assertEquals(RevisionObjects.STATUS_PATH, ckan.getReadinessProbe().getHttpGet().getPath());
+    assertEquals(RevisionObjects.STATUS_PATH, ckan.getStartupProbe().getHttpGet().getPath());
+    // liveness must not, or every web pod restarts during the outage
+    assertNull(ckan.getLivenessProbe().getHttpGet());
+    assertEquals("http", ckan.getLivenessProbe().getTcpSocket().getPort().getStrVal());
+  }
+
+  @Test
   void workersAreCreatedWithNoReplicasTheyFollowThePointer() {
     CkanInstanceSpec spec = spec();
     spec.workers = new WorkersSpec();
