@@ -114,6 +114,15 @@ final class RenderCommand {
           + io.ckan.operator.resources.ScheduleObjects.rebuildName(owner.name(), revision)
           + " runs ckan search-index rebuild once (rollout.searchIndexRebuild: never turns it off)");
     }
+    if (spec.backup != null && spec.backup.enabledOrDefault()) {
+      String name = io.ckan.operator.resources.BackupScripts.backupName(owner.name(), revision, release.fingerprint());
+      out.println("# Backup: when revision " + revision + " changes the CKAN version, image or plugins of the live "
+          + "revision, this Job dumps the databases as " + name + " before the migration starts (shown commented "
+          + "out: it depends on what is live):");
+      for (String line : Serialization.asYaml(DesiredState.backup(owner, spec, revision, name)).split("\n")) {
+        out.println(SECRET_PREFIX + line);
+      }
+    }
     for (Secret secret : whole.generatedSecrets()) {
       out.println("# Secret " + secret.getMetadata().getName() + ": created once by the operator with random values "
           + "when it does not exist (never overwritten, kept when the instance is deleted); shown commented out, "

@@ -5,6 +5,7 @@ import io.ckan.operator.contract.Labels;
 import io.ckan.operator.contract.Names;
 import io.ckan.operator.plan.Step;
 import io.ckan.operator.resources.BackupObjects;
+import io.ckan.operator.resources.DesiredState;
 import io.ckan.operator.resources.Owner;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.DeletionPropagation;
@@ -18,7 +19,7 @@ final class BackupApplier {
   /** Performs {@code step} if it is a backup step; false otherwise (the {@link StepApplier} performs it). */
   static boolean apply(Step step, StepApplier applier, KubernetesClient client, Owner owner, CkanInstanceSpec spec) {
     if (step instanceof Step.StartBackup b) {
-      applier.create(BackupObjects.backup(owner, spec, b.revision(), b.name()));
+      applier.create(DesiredState.backup(owner, spec, b.revision(), b.name()));
       applier.note(owner, "backup " + b.name() + " started (job " + BackupObjects.backupJobName(owner.name(),
           b.revision()) + ")");
       return true;

@@ -156,6 +156,16 @@ public final class DesiredState {
   }
 
   /**
+   * The backup Job taken before revision {@code revision}'s migration when that revision changes the CKAN version,
+   * image or plugins of the live one ({@code plan.Backups} decides), named {@code backupName}
+   * ({@link BackupScripts#backupName}); {@link BackupObjects}.
+   */
+  public static io.fabric8.kubernetes.api.model.batch.v1.Job backup(Owner owner, CkanInstanceSpec spec, int revision,
+      String backupName) {
+    return BackupObjects.backup(owner, spec, revision, backupName);
+  }
+
+  /**
    * The CronJobs of {@code spec.schedules}, running revision {@code revision} (the live one: the pointer's) as its web
    * Deployment {@code web} runs ({@link ScheduleObjects}); none without schedules.
    */

@@ -43,6 +43,23 @@ class RenderCommandTest {
   }
 
   @Test
+  void aBackupIsShownCommentedOutWithTheNameTheOperatorGivesIt(@TempDir Path tmp) throws Exception {
+    Path file = tmp.resolve("backup.yaml");
+    Files.writeString(file, Files.readString(Path.of("../examples/prebuilt-image.yaml"))
+        + "\n  backup:\n    pvc:\n      claimName: portal-backups\n");
+    assertEquals(0, render("render", "-f", file.toString(), "--revision", "3"), err.toString(StandardCharsets.UTF_8));
+    String text = out.toString(StandardCharsets.UTF_8);
+    assertTrue(text.contains("# Backup: when revision 3 changes the CKAN version, image or plugins"), text);
+    assertTrue(text.contains(RenderCommand.SECRET_PREFIX + "kind: \"Job\"")
+        || text.contains(RenderCommand.SECRET_PREFIX + "kind: Job"), text);
+    assertTrue(text.contains("portal-r3-backup"), text);
+    assertTrue(text.contains("pg_dump"), text);
+    // commented out: applying the output never takes a backup
+    assertTrue(Serialization.<List<HasMetadata>>unmarshal(text).stream()
+        .noneMatch(o -> o.getMetadata().getName().equals("portal-r3-backup")));
+  }
+
+  @Test
   void theMinimalExampleRunsWithManagedServicesAndGeneratedKeys() throws Exception {
     assertEquals(0, render("render", "-f", "../examples/minimal.yaml"), err.toString(StandardCharsets.UTF_8));
     String text = out.toString(StandardCharsets.UTF_8);
