@@ -18,6 +18,7 @@ import java.util.Optional;
  * @param knownImages     image fingerprint -> built image any retained revision in the namespace runs (the cache)
  * @param migrations      migration Jobs of this instance, by revision
  * @param workerReplicas  worker replicas of the serving revision, or null when the spec has no workers
+ * @param promoteRequest  the {@code ckan.io/promote} annotation, or null
  */
 public record PlanInput(
     String namespace,
@@ -35,7 +36,23 @@ public record PlanInput(
     Map<String, String> knownImages,
     Map<Integer, ObservedMigration> migrations,
     Integer workerReplicas,
-    Instant now) {
+    Instant now,
+    String promoteRequest) {
+
+  public PlanInput(String namespace, String instance, ReleaseOutcome outcome, int replicas, RolloutSpec rollout,
+      boolean paused, List<ObservedRevision> revisions, Optional<Pointer> pointer,
+      Map<Integer, Verification.Result> health, String rollbackRequest, String retryRequest,
+      Map<String, ObservedBuild> builds, Map<String, String> knownImages, Map<Integer, ObservedMigration> migrations,
+      Integer workerReplicas, Instant now) {
+    this(namespace, instance, outcome, replicas, rollout, paused, revisions, pointer, health, rollbackRequest,
+        retryRequest, builds, knownImages, migrations, workerReplicas, now, null);
+  }
+
+  /** This input with a ckan.io/promote annotation. */
+  public PlanInput withPromoteRequest(String request) {
+    return new PlanInput(namespace, instance, outcome, replicas, rollout, paused, revisions, pointer, health,
+        rollbackRequest, retryRequest, builds, knownImages, migrations, workerReplicas, now, request);
+  }
 
   public PlanInput {
     health = health == null ? Map.of() : health;

@@ -167,6 +167,7 @@ public final class Reconciliation {
       if (release != null) {
         InstanceObjectsApplier.ensure(client, applier, owner, spec,
             object -> instanceObjects.get(object.getKind() + "/" + object.getMetadata().getName()), journal);
+        PreviewIngressesApplier.ensure(client, applier, owner, spec, observed.revisions(), view::current, journal);
       }
       for (Step step : plan.steps()) {
         if (revert.isPresent() && step instanceof Step.MovePointer m && m.to() == revert.get().to()) {
@@ -228,7 +229,8 @@ public final class Reconciliation {
     Integer workerReplicas = spec == null || spec.workers == null ? null : spec.workers.replicasOrDefault();
     return new PlanInput(instance.getMetadata().getNamespace(), instance.getMetadata().getName(), outcome, replicas,
         rollout, paused, observed.revisions(), observed.pointer(), health, annotations.get(Labels.ROLLBACK_TO),
-        annotations.get(Labels.RETRY), builds, knownImages, migrations, workerReplicas, now);
+        annotations.get(Labels.RETRY), builds, knownImages, migrations, workerReplicas, now,
+        annotations.get(Labels.PROMOTE));
   }
 
   /**

@@ -27,6 +27,7 @@ public final class KubectlCkan {
       "  history NAME [-o yaml|json]       the pointer's moves",
       "  rollback NAME [--to N|previous]   annotate ckan.io/rollback-to (default: previous)",
       "  retry NAME                        annotate ckan.io/retry with a new token",
+      "  promote NAME [N]                  annotate ckan.io/promote (the revision awaiting promotion)",
       "  pause NAME | resume NAME          set / remove the ckan.io/paused annotation",
       "  diff NAME N M [-o yaml|json]      what differs between revisions N and M",
       "  render -f cr.yaml [--revision N]  the objects the operator would create (offline)",
@@ -149,6 +150,7 @@ public final class KubectlCkan {
       case "history" -> HistoryCommand.FLAGS;
       case "rollback" -> RollbackCommand.FLAGS;
       case "retry" -> RetryCommand.FLAGS;
+      case "promote" -> PromoteCommand.FLAGS;
       case "pause", "resume" -> PauseCommand.FLAGS;
       case "diff" -> DiffCommand.FLAGS;
       default -> null;
@@ -161,6 +163,7 @@ public final class KubectlCkan {
       case "history" -> HistoryCommand.run(inv);
       case "rollback" -> RollbackCommand.run(inv);
       case "retry" -> RetryCommand.run(inv);
+      case "promote" -> PromoteCommand.run(inv);
       case "pause" -> PauseCommand.run(inv, true);
       case "resume" -> PauseCommand.run(inv, false);
       case "diff" -> DiffCommand.run(inv);
