@@ -43,7 +43,7 @@ final class Promotions {
     p.keepWarm.add(target.number());
     p.states.put(target.number(), new Plan.StateReport(RevisionState.Deploying, Reasons.AWAITING_PROMOTION));
     p.requeue = Planning.POLL;
-    String ns = "default".equals(p.in.namespace()) ? "" : " -n " + p.in.namespace();
+    String ns = " -n " + p.in.namespace();
     return new Condition(Condition.READY, false, Reasons.AWAITING_PROMOTION, "revision " + target.number()
         + " is verified (" + p.in.health().get(target.number()).message() + ") and awaits promotion "
         + "(rollout.promotion: manual); revision " + p.current.number() + " keeps serving. Promote it: kubectl "
