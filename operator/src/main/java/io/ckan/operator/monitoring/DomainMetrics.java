@@ -170,9 +170,9 @@ public final class DomainMetrics {
   private void moved(String namespace, String name, Step.MovePointer m, Instant now, Duration toPointerWrite,
       Objects cluster) {
     HistoryEntry entry = m.history().get(m.history().size() - 1);
-    // a first pointer move may carry a refused request (there was no pointer to record it on): not a promotion
-    if (m.handledPromotion() != null && m.from() != null && Reasons.DEPLOY.equals(entry.type)) {
-      counter("ckan.promotions", PROMOTIONS, "outcome", "Done").increment();
+    if (m.handledPromotion() != null) {
+      // a first pointer move carries a request refused while there was no pointer to record it on
+      counter("ckan.promotions", PROMOTIONS, "outcome", m.from() == null ? "Rejected" : "Done").increment();
     }
     if (Reasons.AUTO_REVERT.equals(entry.type)) {
       counter("ckan.reverts", REVERTS, "reason",
