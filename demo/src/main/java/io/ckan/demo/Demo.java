@@ -223,6 +223,28 @@ public final class Demo {
         "{\"before\":\"" + NEW_SCHEMA + "\",\"after\":\"" + NEW_SCHEMA + "\"}"));
     edit(ci -> prebuilt(ci, image(6)));
     awaitState("revision 6 live and Ready", s -> ready(s, 6));
+
+    timeline.step("11. preview and manual promotion: spec.ingress.previewHost r{revision}.preview.example.org, "
+        + "spec.rollout.promotion manual, and CI ships image " + shortDigest(7));
+    scenario.whenJob("portal-r7-migrate", JobBehaviour.succeed(Duration.ofSeconds(20),
+        "{\"before\":\"" + NEW_SCHEMA + "\",\"after\":\"" + NEW_SCHEMA + "\"}"));
+    edit(ci -> {
+      ci.getSpec().ingress = new io.ckan.operator.api.IngressSpec();
+      ci.getSpec().ingress.host = "data.example.org";
+      ci.getSpec().ingress.previewHost = "r{revision}.preview.example.org";
+      ci.getSpec().rollout.promotion = io.ckan.operator.api.RolloutSpec.Promotion.manual;
+      prebuilt(ci, image(7));
+    });
+    awaitState("revision 7 verified and waiting (Ready=False, AwaitingPromotion); the pointer stays on revision 6",
+        s -> is(s, "Ready", "False", "AwaitingPromotion") && Integer.valueOf(6).equals(pointer()));
+    var preview = client.network().v1().ingresses().inNamespace(SimulatedCluster.NAMESPACE).withName("portal-r7")
+        .get();
+    timeline.line("check", "preview: http://" + preview.getSpec().getRules().get(0).getHost() + "/ -> Service "
+        + preview.getSpec().getRules().get(0).getHttp().getPaths().get(0).getBackend().getService().getName()
+        + " (Ingress portal-r7; production stays on Ingress portal -> the pointer)");
+    timeline.line("status", "Ready: " + condition(status(), "Ready").getMessage());
+    kubectlCkan("promote", NAME);
+    awaitState("promoted once: revision 7 live and Ready", s -> ready(s, 7));
   }
 
   /** What {@code kubectl ckan ...} prints at this point (the plugin's code, through the demo's client). */
