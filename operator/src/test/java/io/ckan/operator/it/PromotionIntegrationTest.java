@@ -91,6 +91,8 @@ class PromotionIntegrationTest extends IntegrationTest {
     // waiting: reconciled again and again, the operator writes nothing but (at most) its status
     List<RequestLog.Request> whileWaiting = writesOverNudges(4);
     assertTrue(whileWaiting.stream().allMatch(w -> w.path().endsWith(STATUS)), "writes while waiting: " + whileWaiting);
+    System.out.printf("promotion: %d writes over 4 reconciles while waiting, all of them status: %s%n",
+        whileWaiting.size(), whileWaiting);
     assertEquals(Integer.valueOf(1), h.pointer("portal"));
     assertEquals(1, events("AwaitingPromotion"), "announced once");
 
