@@ -29,8 +29,8 @@ final class Promotions {
   static boolean verified(Planning p) {
     ObservedRevision target = p.target;
     int replicas = p.in.replicas();
-    if (target == null || !target.hasDeployment() || target.blocked() || replicas == 0
-        || target.specReplicas() != replicas || !target.availableAt(replicas)) {
+    // a revision without its Deployment, or judged, has no replicas to match (and JUDGED is classified first)
+    if (target == null || replicas == 0 || target.specReplicas() != replicas || !target.availableAt(replicas)) {
       return false;
     }
     Verification.Result health = p.in.health().get(target.number());

@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.ckan.operator.api.RolloutSpec;
 import io.ckan.operator.health.Verification;
 import java.util.List;
+import java.util.Optional;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -101,10 +102,15 @@ class PromotionPlannerTest {
     assertEquals("2#again", moves(p).get(0).handledPromotion());
   }
 
-  static Stream<Arguments> refusals() {
+  /** Revision 1 live; revision 2 (the spec's) with 1 of its 2 replicas available. */
+  static Scenario early() {
     Scenario early = Scenario.of(rev(1, OLD, 2, 2).stable(), rev(2, R.fingerprint(), 2, 1));
     early.rollout = manual();
-    early.pointer(1, null, 600);
+    return early.pointer(1, null, 600);
+  }
+
+  static Stream<Arguments> refusals() {
+    Scenario early = early();
     Scenario unverified = awaiting().health(2, Verification.Result.pending("status_show timed out"));
     Scenario auto = awaiting();
     auto.rollout = PlannerTest.rollout(60, 5);
@@ -115,7 +121,10 @@ class PromotionPlannerTest {
         Arguments.of("not available yet", early, "2", "revision 2 is not verified and awaiting promotion (Deploying"),
         Arguments.of("not verified yet", unverified, "2", "(Verifying: revision 2 is available; status_show timed out"),
         Arguments.of("promotion is auto", auto, "2", "rollout.promotion is auto"),
-        Arguments.of("not a revision number", awaiting(), "two", "ckan.io/promote 'two' is not '<revision>'"));
+        Arguments.of("not a revision number", awaiting(), "two", "ckan.io/promote 'two' is not '<revision>'"),
+        Arguments.of("the live revision while the spec's one deploys", early(), "1", "revision 1 already serves"),
+        Arguments.of("neither the live nor the spec's revision", early(), "5",
+            "revision 5 is not the spec's revision (revision 2 is)"));
   }
 
   @ParameterizedTest(name = "{0}")
@@ -208,4 +217,54 @@ class PromotionPlannerTest {
     assertEquals(List.of(), p.steps(), "the previous revision stays warm; the request is not looked at again");
   }
 
+
+  @Test
+  void aRevisionNotAtTheSpecsReplicasIsBroughtUpFirst() {
+    Scenario s = Scenario.of(rev(1, OLD, 2, 2).stable(), rev(2, R.fingerprint(), 1, 1));
+    s.rollout = manual();
+    Plan p = s.pointer(1, null, 600).plan();
+    assertEquals("Deploying", p.condition(Condition.RECONCILING).reason());
+    assertEquals(new Step.BringUp(2, 2, "bring up desired revision"), p.steps().get(0));
+  }
+
+  @Test
+  void aRevisionTheDatabaseSchemaBlocksNeverWaitsForPromotion() {
+    // the spec returns to revision 1, but revision 2 (live) migrated the database past revision 1's schema
+    Scenario s = Scenario.of(rev(1, R.fingerprint(), 2, 2).stable().schema("h1", "h1"),
+        rev(2, OLD, 2, 2).stable().schema("h1", "h2"));
+    s.rollout = manual();
+    s.promote = "1";
+    Plan p = s.pointer(2, 1, 600).plan();
+    assertEquals("RollbackBlockedBySchema", p.condition(Condition.STALLED).reason());
+    assertTrue(moves(p).isEmpty());
+  }
+
+  @Test
+  void thePromotedRevisionsWorkersSwitchWithIt() {
+    Scenario s = Scenario.of(rev(1, OLD, 2, 2).stable().worker(2), rev(2, R.fingerprint(), 2, 2).worker(0));
+    s.rollout = manual();
+    s.workers(2).pointer(1, null, 600);
+    s.promote = "2";
+    Plan p = s.plan();
+    assertEquals(2, moves(p).get(0).to());
+    assertTrue(p.steps().contains(new Step.ScaleWorkers(2, 2, "switched with the web tier")), p.steps().toString());
+  }
+
+  @Test
+  void noNoteForARequestThatWasActedOnOrForAnOlderRefusal() {
+    Scenario promoted = handled(awaiting(), "3", null);
+    promoted.promote = "3";
+    assertTrue(promoted.plan().conditions().stream().noneMatch(c -> c.type().equals(Condition.PROMOTED)));
+    Scenario older = handled(awaiting(), "3", "promotion request '2' rejected: revision 2 is not verified");
+    older.promote = "3";
+    assertTrue(older.plan().conditions().stream().noneMatch(c -> c.type().equals(Condition.PROMOTED)));
+  }
+
+  @Test
+  void parsesNumbersWithAnOptionalToken() {
+    assertEquals(Optional.of(new PromoteRequest("7#again", 7)), PromoteRequest.parse("7#again"));
+    assertEquals(Optional.empty(), PromoteRequest.parse(null));
+    assertEquals(Optional.empty(), PromoteRequest.parse("0"));
+    assertEquals(Optional.empty(), PromoteRequest.parse("previous"));
+  }
 }
