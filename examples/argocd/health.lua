@@ -23,7 +23,7 @@ local function text(condition)
   end
   return condition.reason
 end
-if c.Ready ~= nil and c.Ready.reason == "Paused" then
+if c.Ready ~= nil and (c.Ready.reason == "Paused" or c.Ready.reason == "AwaitingPromotion") then
   hs.status = "Suspended"
   hs.message = text(c.Ready)
   return hs

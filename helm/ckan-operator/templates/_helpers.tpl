@@ -131,10 +131,11 @@ get is the name guard's look-up before a create (a name held by someone else's o
 - apiGroups: [""]
   resources: ["persistentvolumeclaims"]
   verbs: ["get", "list", "watch", "create"]
-# spec.ingress: created, updated when the spec's host, TLS or class change
+# spec.ingress: created, updated when the spec's host, TLS or class change; a revision's preview Ingress
+# (spec.ingress.previewHost) deleted with the revision or when previews are turned off
 - apiGroups: ["networking.k8s.io"]
   resources: ["ingresses"]
-  verbs: ["get", "list", "watch", "create", "update"]
+  verbs: ["get", "list", "watch", "create", "update", "delete"]
 # build and migration pods, listed by job-name: their termination message carries the digest / the schema heads
 - apiGroups: [""]
   resources: ["pods"]

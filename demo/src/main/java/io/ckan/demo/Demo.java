@@ -237,6 +237,28 @@ public final class Demo {
     timeline.line("status", "Stalled: " + condition(status(), "Stalled").getMessage());
     scenario.solrDown(false);
     awaitState("Solr back: revision 7 bakes out and is Ready, never reverted", s -> ready(s, 7));
+
+    timeline.step("12. preview and manual promotion: spec.ingress.previewHost r{revision}.preview.example.org, "
+        + "spec.rollout.promotion manual, and CI ships image " + shortDigest(8));
+    scenario.whenJob("portal-r8-migrate", JobBehaviour.succeed(Duration.ofSeconds(20),
+        "{\"before\":\"" + NEW_SCHEMA + "\",\"after\":\"" + NEW_SCHEMA + "\"}"));
+    edit(ci -> {
+      ci.getSpec().ingress = new io.ckan.operator.api.IngressSpec();
+      ci.getSpec().ingress.host = "data.example.org";
+      ci.getSpec().ingress.previewHost = "r{revision}.preview.example.org";
+      ci.getSpec().rollout.promotion = io.ckan.operator.api.RolloutSpec.Promotion.manual;
+      prebuilt(ci, image(8));
+    });
+    awaitState("revision 8 verified and waiting (Ready=False, AwaitingPromotion); the pointer stays on revision 7",
+        s -> is(s, "Ready", "False", "AwaitingPromotion") && Integer.valueOf(7).equals(pointer()));
+    var preview = client.network().v1().ingresses().inNamespace(SimulatedCluster.NAMESPACE).withName("portal-r8")
+        .get();
+    timeline.line("check", "preview: http://" + preview.getSpec().getRules().get(0).getHost() + "/ -> Service "
+        + preview.getSpec().getRules().get(0).getHttp().getPaths().get(0).getBackend().getService().getName()
+        + " (Ingress portal-r8; production stays on Ingress portal -> the pointer)");
+    timeline.line("status", "Ready: " + condition(status(), "Ready").getMessage());
+    kubectlCkan("promote", NAME);
+    awaitState("promoted once: revision 8 live and Ready", s -> ready(s, 8));
   }
 
   /** What {@code kubectl ckan ...} prints at this point (the plugin's code, through the demo's client). */

@@ -58,7 +58,7 @@ class DemoTest {
     String kubectl = value(out, "  alias kubectl=");
 
     String current = run(kubectl, kubeconfig, "get", "ckan", "portal", "-o", "jsonpath={.status.currentRevision}");
-    assertEquals("6", current.strip(), current);
+    assertEquals("8", current.strip(), current); // promoted in the last step
     String describe = run(kubectl, kubeconfig, "describe", "ckan", "portal");
     assertTrue(describe.matches("(?s).*Warning\\s+PointerAutoRevert\\s+.*pointer moved from revision 4 to revision 2.*"),
         describe);
@@ -118,7 +118,17 @@ class DemoTest {
     assertTrue(out.contains("migration portal-r1-migrate started"), out);
     assertTrue(out.contains("revision 5 migrated: schema 4b6a3f2e1d0c -> 9c1e5a7b3d2f"), out);
     assertTrue(out.contains("RollbackBlockedBySchema"), out);
-    assertTrue(out.contains("pointer Service 'portal' selects revision 6"), out);
+    assertTrue(out.contains("pointer moved from revision 5 to revision 6"), out);
+    // a Solr outage inside the bake window: reported, no revert
+    assertTrue(out.contains("Stalled: ") && out.contains("DependencyUnavailable"), out);
+    assertTrue(out.contains("Solr back: revision 7 bakes out and is Ready, never reverted"), out);
+    // a preview, a wait for a person and one promotion
+    assertTrue(out.contains("preview: http://r8.preview.example.org/ -> Service portal-r8"), out);
+    assertTrue(out.contains("AwaitingPromotion"), out);
+    assertTrue(out.contains("$ kubectl ckan promote portal\n  ckaninstance.ckan.io/portal annotated: ckan.io/promote=8"),
+        out);
+    assertTrue(out.contains("pointer moved from revision 7 to revision 8 [Deploy]"), out);
+    assertTrue(out.contains("pointer Service 'portal' selects revision 8"), out);
     assertTrue(out.contains("DEMO OK"), out);
   }
 }

@@ -26,4 +26,7 @@ public class CkanInstanceStatus {
 
   @JsonPropertyDescription("The last ckan.io/rollback-to value acted on (from the pointer Service).")
   public String lastHandledRollback;
+
+  @JsonPropertyDescription("The last ckan.io/promote value acted on, promoted or refused (from the pointer Service).")
+  public String lastHandledPromotion;
 }

@@ -18,4 +18,13 @@ public class IngressSpec {
 
   @Pattern(Patterns.OBJECT_NAME)
   public String className;
+
+  @Pattern(Patterns.PREVIEW_HOST)
+  @JsonPropertyDescription("Host pattern at which every retained revision's own Service is exposed, with exactly one "
+      + "{revision} placeholder, e.g. r{revision}.preview.example.org (one Ingress per revision).")
+  public String previewHost;
+
+  @Pattern(Patterns.OBJECT_NAME)
+  @JsonPropertyDescription("TLS Secret for the preview hosts (a wildcard certificate such as *.preview.example.org).")
+  public String previewTlsSecretName;
 }

@@ -41,6 +41,14 @@ public final class Patterns {
   public static final String QUEUE = "^[a-z0-9][a-z0-9_-]{0,62}$";
   /** A DNS host name for an Ingress. */
   public static final String HOST = "^([a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?\\.)+[a-z]{2,63}$";
+  /**
+   * A preview host: a DNS host name in which exactly one label holds the placeholder {@value #REVISION_PLACEHOLDER}
+   * (not the top-level one), e.g. {@code r{revision}.preview.example.org}. The label around the placeholder leaves
+   * room for the nine digits a revision number has at most (63 characters).
+   */
+  public static final String PREVIEW_HOST = "^([a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?\\.)*([a-z0-9][-a-z0-9]{0,26})?"
+      + "\\{revision\\}([-a-z0-9]{0,26}[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?)*\\.[a-z]{2,63}$";
+  public static final String REVISION_PLACEHOLDER = "{revision}";
   /** A Kubernetes quantity such as 20Gi. */
   public static final String QUANTITY = "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$";
   /** An S3 bucket name. */

@@ -1,5 +1,6 @@
 package io.ckan.operator.api;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Max;
@@ -59,6 +60,25 @@ public class RolloutSpec {
 
   public boolean searchIndexRebuildOrDefault() {
     return searchIndexRebuild != SearchIndexRebuild.never;
+  }
+
+  @JsonPropertyDescription("auto (default): a verified revision goes live by itself; manual: it waits, Ready=False "
+      + "with reason AwaitingPromotion, until annotated ckan.io/promote=<revision> (kubectl ckan promote NAME).")
+  public Promotion promotion;
+
+  /** Who moves the pointer to a verified revision: the operator at once, or a person's promote request. */
+  public enum Promotion {
+    auto,
+    manual;
+
+    @JsonCreator
+    public static Promotion of(String text) {
+      return ExactEnum.of(Promotion.class, text);
+    }
+  }
+
+  public boolean manualPromotion() {
+    return promotion == Promotion.manual;
   }
 
   public int progressDeadlineSecondsOrDefault() {

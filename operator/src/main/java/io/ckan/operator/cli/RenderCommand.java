@@ -23,8 +23,8 @@ import java.util.List;
 /**
  * {@code render -f cr.yaml}: prints, offline, the objects the operator creates for a spec as revision N (default 1),
  * so a GitOps pipeline can review a change before merging it: the whole {@link DesiredState} (revision N's objects,
- * its image build when the operator builds it, the pointer Service selecting N, the Ingress, the uploads PVC and the
- * managed services), in creation order. The generated Secrets are printed as comments with placeholder values, so
+ * its image build when the operator builds it, its preview Ingress, the pointer Service selecting N, the Ingress,
+ * the uploads PVC and the managed services), in creation order. The generated Secrets are printed as comments with placeholder values, so
  * applying the output never creates a Secret with a known value. Values only the cluster knows are placeholders: the
  * owner's uid, a built image's digest and the commits its git refs resolve to. Exit 0 on success, 1 for an invalid or blocked spec
  * (message names the field), 2 for usage errors.
@@ -85,6 +85,7 @@ final class RenderCommand {
     DesiredState.BuiltImage built = release.build() == null ? null : DesiredState.BuiltImage.pending(release);
     List<HasMetadata> objects = new ArrayList<>(DesiredState.revision(owner, revision, release, replicas,
         rollout.progressDeadlineSecondsOrDefault(), built));
+    DesiredState.preview(owner, spec, revision).ifPresent(objects::add);
     DesiredState.Instance whole = DesiredState.instance(owner, spec);
     objects.add(whole.pointer(revision));
     objects.addAll(whole.objects());

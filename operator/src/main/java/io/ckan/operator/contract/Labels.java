@@ -21,6 +21,8 @@ public final class Labels {
   public static final String WORKER = "worker";
   public static final String MIGRATE = "migrate";
   public static final String POINTER = "pointer";
+  /** A revision's preview Ingress (its own Service at its preview host). */
+  public static final String PREVIEW = "preview";
   /** The locked set of a revision (its ConfigMap is not the revision's config snapshot). */
   public static final String LOCK = "lock";
   /** A CronJob of spec.schedules (its Jobs and pods carry it too). */
@@ -86,11 +88,16 @@ public final class Labels {
   public static final String ROLLBACK_HANDLED = "ckan.io/rollback-handled";
   /** Why the handled rollback request was refused (absent when it was acted on). */
   public static final String ROLLBACK_REJECTED = "ckan.io/rollback-rejected";
+  /** The last `ckan.io/promote` request acted on; written with the pointer move it caused, or with its refusal. */
+  public static final String PROMOTE_HANDLED = "ckan.io/promote-handled";
+  /** Why the handled promote request was refused (absent when it was acted on). */
+  public static final String PROMOTE_REJECTED = "ckan.io/promote-rejected";
 
   // annotations a person puts on the CkanInstance (never edited or removed by the operator)
   public static final String ROLLBACK_TO = "ckan.io/rollback-to";
   public static final String RETRY = "ckan.io/retry";
   public static final String PAUSED = "ckan.io/paused";
+  public static final String PROMOTE = "ckan.io/promote";
 
   public static Map<String, String> instance(String instance, String component) {
     Map<String, String> labels = new LinkedHashMap<>();

@@ -28,4 +28,11 @@ public final class Reasons {
    * too: a revert would not help, so the pointer stays (a Stalled reason; the planner sets it).
    */
   public static final String DEPENDENCY_UNAVAILABLE = "DependencyUnavailable";
+  /**
+   * rollout.promotion is manual and the spec's revision is verified: it waits (Ready=False) for a person's
+   * ckan.io/promote request while the pointer stays on the live revision.
+   */
+  public static final String AWAITING_PROMOTION = "AwaitingPromotion";
+  /** A ckan.io/promote request that did not name the revision awaiting promotion: recorded, never acted on. */
+  public static final String PROMOTION_REJECTED = "PromotionRejected";
 }

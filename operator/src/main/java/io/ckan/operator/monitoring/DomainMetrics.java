@@ -43,6 +43,7 @@ public final class DomainMetrics {
   private static final String FAILED = "Rollout attempts that failed before taking traffic";
   private static final String REVERTS = "Automatic reverts: the pointer moved back during a bake window";
   private static final String ROLLBACKS = "Manual rollback requests answered";
+  private static final String PROMOTIONS = "ckan.io/promote requests answered (rollout.promotion: manual)";
   private static final String BUILD = "Release image builds, from the build Job's start to its end";
   private static final String MIGRATION = "Schema migrations, from the migration Job's start to its end";
   private static final String VERIFICATION = "From a revision's bring-up to its verdict";
@@ -86,6 +87,9 @@ public final class DomainMetrics {
     for (String outcome : List.of("Done", "Rejected", "Failed", "AlreadyCurrent")) {
       counter("ckan.rollbacks", ROLLBACKS, "outcome", outcome);
     }
+    for (String outcome : List.of("Done", "Rejected")) {
+      counter("ckan.promotions", PROMOTIONS, "outcome", outcome);
+    }
     for (String outcome : List.of("Succeeded", "Failed")) {
       timer("ckan.build.duration", BUILD, "outcome", outcome);
       timer("ckan.migration.duration", MIGRATION, "outcome", outcome);
@@ -121,6 +125,8 @@ public final class DomainMetrics {
             : applied.stream().anyMatch(s -> s instanceof Step.RecordVerdict v && v.verdict() == Verdict.FAILED)
                 ? "Failed" : "AlreadyCurrent";
         counter("ckan.rollbacks", ROLLBACKS, "outcome", outcome).increment();
+      } else if (step instanceof Step.RecordPromotionHandled) {
+        counter("ckan.promotions", PROMOTIONS, "outcome", "Rejected").increment();
       } else if (step instanceof Step.RecordBuildResult b) {
         job(cluster, namespace, b.jobName()).ifPresent(j -> jobDuration("ckan.build.duration",
             BUILD, j, "Succeeded", now));
@@ -164,6 +170,10 @@ public final class DomainMetrics {
   private void moved(String namespace, String name, Step.MovePointer m, Instant now, Duration toPointerWrite,
       Objects cluster) {
     HistoryEntry entry = m.history().get(m.history().size() - 1);
+    if (m.handledPromotion() != null) {
+      // a first pointer move carries a request refused while there was no pointer to record it on
+      counter("ckan.promotions", PROMOTIONS, "outcome", m.from() == null ? "Rejected" : "Done").increment();
+    }
     if (Reasons.AUTO_REVERT.equals(entry.type)) {
       counter("ckan.reverts", REVERTS, "reason",
           revertReason(entry.reason)).increment();

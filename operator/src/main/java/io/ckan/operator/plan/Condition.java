@@ -11,6 +11,8 @@ public record Condition(String type, boolean status, String reason, String messa
   public static final String STALLED = "Stalled";
   public static final String AVAILABLE = "Available";
   public static final String ROLLED_BACK = "RolledBack";
+  /** Reported only while a refused ckan.io/promote request is set: False, reason PromotionRejected, and why. */
+  public static final String PROMOTED = "Promoted";
   /** Whether the instance runs its line's latest patch (see {@code io.ckan.operator.currency.PatchCurrency}). */
   public static final String PATCH_CURRENT = "PatchCurrent";
   /** Whether the instance's CKAN line is still supported by CKAN. */

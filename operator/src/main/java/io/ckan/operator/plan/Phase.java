@@ -31,6 +31,13 @@ public enum Phase {
   MIGRATING,
   /** The spec's revision was judged and is not tried again by itself. */
   JUDGED,
+  /**
+   * rollout.promotion is manual, another revision serves and the spec's revision is verified: it waits for a
+   * person's ckan.io/promote request (Ready=False, AwaitingPromotion); nothing is written.
+   */
+  AWAITING_PROMOTION,
+  /** A new ckan.io/promote request names the revision awaiting promotion: move the pointer to it. */
+  PROMOTE,
   /** The spec's revision is not current: bring it up, verify it, then move the pointer. */
   ROLLING_OUT,
   /** The spec's revision is current: scale in place, bake, mark it Stable. */

@@ -19,10 +19,14 @@ public final class PhaseClassifier {
    * @param imageReady       the release's image exists (prebuilt, or built by a finished build)
    * @param targetMigrated   that revision's migration is on record
    * @param targetIsCurrent  the pointer is on that revision
+   * @param targetVerified   that revision could take traffic now: available and verified (status_show passed)
+   * @param promotionGated   rollout.promotion is manual and another revision serves (a first revision is not held)
+   * @param promoteAccepted  a new ckan.io/promote request names that revision
    */
   public record Situation(boolean paused, boolean bakeFailed, Spec spec, boolean currentJudged,
       boolean rollbackAccepted, boolean targetExists, boolean targetJudged, boolean retryPending,
-      boolean targetDeployed, boolean imageReady, boolean targetMigrated, boolean targetIsCurrent) {}
+      boolean targetDeployed, boolean imageReady, boolean targetMigrated, boolean targetIsCurrent,
+      boolean targetVerified, boolean promotionGated, boolean promoteAccepted) {}
 
   public static Phase classify(Situation s) {
     if (s.paused()) {
@@ -54,6 +58,9 @@ public final class PhaseClassifier {
     }
     if (!s.targetDeployed() && !s.targetMigrated()) {
       return Phase.MIGRATING;
+    }
+    if (!s.targetIsCurrent() && s.targetVerified() && s.promotionGated()) {
+      return s.promoteAccepted() ? Phase.PROMOTE : Phase.AWAITING_PROMOTION;
     }
     return s.targetIsCurrent() ? Phase.STEADY : Phase.ROLLING_OUT;
   }

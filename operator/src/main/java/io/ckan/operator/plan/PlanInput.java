@@ -20,6 +20,7 @@ import java.util.Optional;
  * @param workerReplicas  worker replicas of the serving revision, or null when the spec has no workers
  * @param backupRetention backups kept when spec.backup is set and enabled; null: no backups before migrations
  * @param backups         backup Jobs of this instance, by revision
+ * @param promoteRequest  the {@code ckan.io/promote} annotation, or null
  */
 public record PlanInput(
     String namespace,
@@ -39,7 +40,15 @@ public record PlanInput(
     Integer workerReplicas,
     Instant now,
     Integer backupRetention,
-    Map<Integer, ObservedBackup> backups) {
+    Map<Integer, ObservedBackup> backups,
+    String promoteRequest) {
+
+  /** This input with a ckan.io/promote annotation. */
+  public PlanInput withPromoteRequest(String request) {
+    return new PlanInput(namespace, instance, outcome, replicas, rollout, paused, revisions, pointer, health,
+        rollbackRequest, retryRequest, builds, knownImages, migrations, workerReplicas, now, backupRetention, backups,
+        request);
+  }
 
   public PlanInput {
     backups = backups == null ? Map.of() : backups;
@@ -49,6 +58,16 @@ public record PlanInput(
     migrations = migrations == null ? Map.of() : migrations;
   }
 
+  /** Without a promote request. */
+  public PlanInput(String namespace, String instance, ReleaseOutcome outcome, int replicas, RolloutSpec rollout,
+      boolean paused, List<ObservedRevision> revisions, Optional<Pointer> pointer,
+      Map<Integer, Verification.Result> health, String rollbackRequest, String retryRequest,
+      Map<String, ObservedBuild> builds, Map<String, String> knownImages, Map<Integer, ObservedMigration> migrations,
+      Integer workerReplicas, Instant now, Integer backupRetention, Map<Integer, ObservedBackup> backups) {
+    this(namespace, instance, outcome, replicas, rollout, paused, revisions, pointer, health, rollbackRequest,
+        retryRequest, builds, knownImages, migrations, workerReplicas, now, backupRetention, backups, null);
+  }
+
   /** Without backups. */
   public PlanInput(String namespace, String instance, ReleaseOutcome outcome, int replicas, RolloutSpec rollout,
       boolean paused, List<ObservedRevision> revisions, Optional<Pointer> pointer,
@@ -56,7 +75,7 @@ public record PlanInput(
       Map<String, ObservedBuild> builds, Map<String, String> knownImages, Map<Integer, ObservedMigration> migrations,
       Integer workerReplicas, Instant now) {
     this(namespace, instance, outcome, replicas, rollout, paused, revisions, pointer, health, rollbackRequest,
-        retryRequest, builds, knownImages, migrations, workerReplicas, now, null, Map.of());
+        retryRequest, builds, knownImages, migrations, workerReplicas, now, null, Map.of(), null);
   }
 
   public PlanInput(ReleaseOutcome outcome, int replicas, RolloutSpec rollout, boolean paused,

@@ -37,6 +37,8 @@ public final class Planner {
     t.put(Phase.BUILDING, pass -> Releases.build(pass.p));
     t.put(Phase.MIGRATING, pass -> Releases.migrate(pass.p));
     t.put(Phase.JUDGED, pass -> Rollout.judged(pass.p));
+    t.put(Phase.AWAITING_PROMOTION, pass -> Promotions.await(pass.p));
+    t.put(Phase.PROMOTE, pass -> Promotions.promote(pass.p, pass.promote.orElseThrow()));
     t.put(Phase.ROLLING_OUT, pass -> Rollout.towards(pass.p));
     t.put(Phase.STEADY, pass -> Rollout.steady(pass.p));
     return t;
@@ -47,8 +49,13 @@ public final class Planner {
   /** Phases that write nothing: no housekeeping either. */
   private static final Set<Phase> FROZEN = Set.of(Phase.PAUSED, Phase.INVALID, Phase.BLOCKED);
 
-  /** A planning pass with its sorted rollback request. */
-  private record Pass(Planning p, Optional<RollbackRequest> request, ObservedRevision rollbackTo) {}
+  /** A planning pass with its sorted rollback request and its pending promote request. */
+  private record Pass(Planning p, Optional<RollbackRequest> request, ObservedRevision rollbackTo,
+      Optional<PromoteRequest> promote) {
+    Pass(Planning p, Optional<RollbackRequest> request, ObservedRevision rollbackTo) {
+      this(p, request, rollbackTo, Promotions.pending(p));
+    }
+  }
 
   public static Plan plan(PlanInput in) {
     Planning p = new Planning(in);
@@ -57,6 +64,7 @@ public final class Planner {
     Condition decisive = TABLE.get(phase).apply(pass);
     boolean baking = p.bakeEnd().isPresent();
     if (!FROZEN.contains(phase)) {
+      Promotions.settle(p, phase, decisive);
       p.ensureObjects();
       recordBuildResults(p);
       Housekeeping.run(p);
@@ -96,7 +104,9 @@ public final class Planner {
         pass.rollbackTo() != null, target != null, target != null && target.blocked(),
         target != null && p.in.retryRequest() != null && !p.in.retryRequest().equals(target.retryHandled()),
         target != null && target.hasDeployment(), p.imageReady(),
-        target != null && target.runtime().migrated(), target != null && target == current);
+        target != null && target.runtime().migrated(), target != null && target == current,
+        Promotions.verified(p), p.rollout.manualPromotion() && current != null,
+        target != null && pass.promote().filter(r -> r.revision() == target.number()).isPresent());
   }
 
   private static Condition blocked(Pass pass) {

@@ -51,6 +51,8 @@ final class Planning {
   Condition rollbackNote;
   /** A request refused in this pass while no pointer exists to record it on: the first pointer move records it. */
   String refusedBeforePointer;
+  /** The Promoted condition when a promote request was refused in this pass. */
+  Condition promotionNote;
   /** The desired revision's migration result is put on record in this pass (its web Deployment may follow). */
   boolean migratedNow;
   Duration requeue;
@@ -206,6 +208,11 @@ final class Planning {
 
   /** One write: selector, history entry and (for a rollback) the request it answers. */
   Step.MovePointer movePointer(int to, String type, String reason, String handledRollback) {
+    return movePointer(to, type, reason, handledRollback, null);
+  }
+
+  /** {@link #movePointer(int, String, String, String)} answering a ckan.io/promote request in the same write. */
+  Step.MovePointer movePointer(int to, String type, String reason, String handledRollback, String handledPromotion) {
     List<HistoryEntry> history = new ArrayList<>(in.pointer().map(Pointer::history).orElse(List.of()));
     Integer from = current == null ? null : current.number();
     history.add(new HistoryEntry(type, from, to, reason, in.now().toString()));
@@ -218,7 +225,7 @@ final class Planning {
             .map(s -> ((Step.RecordRollbackHandled) s).request()).reduce((a, b) -> b)
             .orElseGet(() -> in.pointer().map(Pointer::handledRollback).orElse(null));
     return new Step.MovePointer(to, from, List.copyOf(history), handled,
-        in.pointer().map(Pointer::resourceVersion).orElse(null));
+        in.pointer().map(Pointer::resourceVersion).orElse(null), handledPromotion);
   }
 
   // ---- the database schema -------------------------------------------------------------------------------------

@@ -13,10 +13,19 @@ import java.util.List;
  * @param rejectedRollback why the last handled rollback request was refused, or null
  * @param resourceVersion  the version the plan was made from: the move is refused (409) if the Service changed since
  * @param selectorIntact   the selector is exactly what the operator wrote for {@code revision} (no hand edit)
+ * @param handledPromotion the last ckan.io/promote request acted on (promoted, or refused), or null
+ * @param rejectedPromotion why that promote request was refused, or null
  */
 public record Pointer(int revision, Integer previous, Instant switchedAt, List<HistoryEntry> history,
-    String handledRollback, String rejectedRollback, String resourceVersion, boolean selectorIntact) {
+    String handledRollback, String rejectedRollback, String resourceVersion, boolean selectorIntact,
+    String handledPromotion, String rejectedPromotion) {
   public static final int HISTORY_LIMIT = 20;
+
+  public Pointer(int revision, Integer previous, Instant switchedAt, List<HistoryEntry> history,
+      String handledRollback, String rejectedRollback, String resourceVersion, boolean selectorIntact) {
+    this(revision, previous, switchedAt, history, handledRollback, rejectedRollback, resourceVersion, selectorIntact,
+        null, null);
+  }
 
   public Pointer(int revision, Integer previous, Instant switchedAt, List<HistoryEntry> history,
       String handledRollback) {

@@ -50,6 +50,7 @@ final class Report {
     conditions.add(new Condition(Condition.STALLED, stalled, decisive.reason(), stalled ? decisive.message() : ""));
     conditions.add(available(p));
     conditions.add(rolledBack(p));
+    Promotions.note(p).ifPresent(conditions::add);
     Integer desired = p.target == null ? desiredNew(p) : Integer.valueOf(p.target.number());
     return new Plan(p.steps(), desired, List.copyOf(conditions), Map.copyOf(p.states),
         Optional.ofNullable(p.requeue));

@@ -67,11 +67,16 @@ public sealed interface Step {
   record BringUp(int revision, int replicas, String why) implements Step {}
 
   /**
-   * Point the stable Service at {@code to}, recording the move in its history and, for a manual rollback, the request
-   * it answers (one write).
+   * Point the stable Service at {@code to}, recording the move in its history and, for a manual rollback or a
+   * promotion, the request it answers (one write).
    */
   record MovePointer(int to, Integer from, List<HistoryEntry> history, String handledRollback,
-      String expectedVersion) implements Step {
+      String expectedVersion, String handledPromotion) implements Step {
+    public MovePointer(int to, Integer from, List<HistoryEntry> history, String handledRollback,
+        String expectedVersion) {
+      this(to, from, history, handledRollback, expectedVersion, null);
+    }
+
     public MovePointer(int to, Integer from, List<HistoryEntry> history, String handledRollback) {
       this(to, from, history, handledRollback, null);
     }
@@ -90,6 +95,12 @@ public sealed interface Step {
       this(request, null);
     }
   }
+
+  /**
+   * Remember a ckan.io/promote request that moved nothing: it named the current revision, or it was refused
+   * ({@code rejection} says why), so it never fires later.
+   */
+  record RecordPromotionHandled(String request, String rejection) implements Step {}
 
   /** Point a hand-edited pointer selector back at the revision the operator's record names. */
   record RepairPointer(int revision, String expectedVersion) implements Step {}

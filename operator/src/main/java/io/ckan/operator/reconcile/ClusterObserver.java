@@ -111,7 +111,8 @@ public final class ClusterObserver {
     Instant switchedAt = parseInstant(annotations.get(Labels.SWITCHED_AT));
     return Optional.of(new Pointer(revision.get(), previous, switchedAt, history,
         annotations.get(Labels.ROLLBACK_HANDLED), annotations.get(Labels.ROLLBACK_REJECTED),
-        service.getMetadata().getResourceVersion(), intact));
+        service.getMetadata().getResourceVersion(), intact, annotations.get(Labels.PROMOTE_HANDLED),
+        annotations.get(Labels.PROMOTE_REJECTED)));
   }
 
   private static List<HistoryEntry> history(String json) {

@@ -78,6 +78,9 @@ final class DecisionEvents {
               + "nothing to do")
           : Optional.of(new Notice(WARNING, "RollbackRejected", h.rejection()));
     }
+    if (step instanceof Step.RecordPromotionHandled h) {
+      return Optional.of(new Notice(WARNING, Reasons.PROMOTION_REJECTED, h.rejection()));
+    }
     if (step instanceof Step.ClearVerdict c) {
       return normal("RetryRequested", "retrying revision " + c.revision() + " (ckan.io/retry=" + c.retryToken()
           + ")");
@@ -123,6 +126,11 @@ final class DecisionEvents {
     Condition stalled = plan.condition(Condition.STALLED);
     if (stalled.status() && !shows(previous, Condition.STALLED, "True", stalled.reason())) {
       notices.add(new Notice(WARNING, stalled.reason(), stalled.message()));
+    }
+    Condition ready = plan.condition(Condition.READY);
+    if (Reasons.AWAITING_PROMOTION.equals(ready.reason()) && !ready.status()
+        && !shows(previous, Condition.READY, "False", Reasons.AWAITING_PROMOTION)) {
+      notices.add(new Notice(NORMAL, Reasons.AWAITING_PROMOTION, ready.message()));
     }
     boolean paused = Reasons.PAUSED.equals(plan.condition(Condition.READY).reason());
     boolean wasPaused = shows(previous, Condition.READY, "False", Reasons.PAUSED);

@@ -170,6 +170,7 @@ public final class Reconciliation {
       if (release != null) {
         InstanceObjectsApplier.ensure(client, applier, owner, spec,
             object -> instanceObjects.get(object.getKind() + "/" + object.getMetadata().getName()), journal);
+        PreviewIngressesApplier.ensure(client, applier, owner, spec, observed.revisions(), view::current, journal);
       }
       for (Step step : plan.steps()) {
         if (revert.isPresent() && step instanceof Step.MovePointer m && m.to() == revert.get().to()) {
@@ -253,7 +254,7 @@ public final class Reconciliation {
         rollout, paused, observed.revisions(), observed.pointer(), health, annotations.get(Labels.ROLLBACK_TO),
         annotations.get(Labels.RETRY), builds, knownImages, migrations, workerReplicas, now,
         spec == null || spec.backup == null || !spec.backup.enabledOrDefault() ? null
-            : spec.backup.retentionOrDefault(), backups);
+            : spec.backup.retentionOrDefault(), backups, annotations.get(Labels.PROMOTE));
   }
 
   /**

@@ -34,6 +34,7 @@ public final class StatusReport {
     pointer.ifPresent(p -> {
       status.history = new ArrayList<>(p.history());
       status.lastHandledRollback = p.handledRollback();
+      status.lastHandledPromotion = p.handledPromotion();
     });
     List<ObservedRevision> revisions = new ArrayList<>(observed.revisions());
     revisions.sort(Comparator.comparingInt(ObservedRevision::number).reversed());
@@ -100,10 +101,18 @@ public final class StatusReport {
       if (step instanceof Step.MovePointer m) {
         String handled = m.handledRollback() != null ? m.handledRollback()
             : pointer.map(Pointer::handledRollback).orElse(null);
-        pointer = Optional.of(new Pointer(m.to(), m.from(), now, m.history(), handled));
+        String promoted = m.handledPromotion() != null ? m.handledPromotion()
+            : pointer.map(Pointer::handledPromotion).orElse(null);
+        pointer = Optional.of(new Pointer(m.to(), m.from(), now, m.history(), handled, null, null, true, promoted,
+            null));
       } else if (step instanceof Step.RecordRollbackHandled h && pointer.isPresent()) {
         Pointer p = pointer.get();
-        pointer = Optional.of(new Pointer(p.revision(), p.previous(), p.switchedAt(), p.history(), h.request()));
+        pointer = Optional.of(new Pointer(p.revision(), p.previous(), p.switchedAt(), p.history(), h.request(), null,
+            null, true, p.handledPromotion(), null));
+      } else if (step instanceof Step.RecordPromotionHandled h && pointer.isPresent()) {
+        Pointer p = pointer.get();
+        pointer = Optional.of(new Pointer(p.revision(), p.previous(), p.switchedAt(), p.history(),
+            p.handledRollback(), null, null, true, h.request(), h.rejection()));
       }
     }
     return pointer;

@@ -158,6 +158,15 @@ public final class StepApplier {
       pointerVersion = written.getMetadata().getResourceVersion(); // a later pointer write of this plan builds on it
       note(owner, "rollback request '" + r.request() + "' handled (" + (r.rejection() != null ? "refused"
           : "already on that revision or failed") + ")");
+    } else if (step instanceof Step.RecordPromotionHandled r) {
+      Map<String, Object> annotations = new LinkedHashMap<>();
+      annotations.put(Labels.PROMOTE_HANDLED, r.request());
+      annotations.put(Labels.PROMOTE_REJECTED, r.rejection()); // null removes an older request's note
+      Service written = patch(Service.class, owner.namespace(), Names.pointer(owner.name()), MERGE,
+          json(Map.of("metadata", Map.of("annotations", annotations))));
+      pointerVersion = written.getMetadata().getResourceVersion(); // a later pointer write of this plan builds on it
+      note(owner, "promote request '" + r.request() + "' handled (" + (r.rejection() != null ? "refused"
+          : "nothing to do") + ")");
     } else if (step instanceof Step.RepairPointer r) {
       Service desired = PointerService.build(owner, r.revision(), Map.of());
       // a JSON patch replaces the selector whole (a merge patch would keep keys added by hand); the test op makes
@@ -302,6 +311,9 @@ public final class StepApplier {
     if (m.handledRollback() != null) {
       annotations.put(Labels.ROLLBACK_HANDLED, m.handledRollback());
     }
+    if (m.handledPromotion() != null) {
+      annotations.put(Labels.PROMOTE_HANDLED, m.handledPromotion());
+    }
     Service desired = PointerService.build(owner, m.to(), annotations);
     if (m.expectedVersion() == null) {
       create(desired); // no pointer was observed: a Service of that name held by anything else is a NameConflict
@@ -341,6 +353,7 @@ public final class StepApplier {
   private void prune(Owner owner, int revision) {
     String name = Names.revision(owner.name(), revision);
     String ns = owner.namespace();
+    client.network().v1().ingresses().inNamespace(ns).withName(name).delete(); // its preview, if any
     client.apps().deployments().inNamespace(ns).withName(WorkerObjects.name(owner.name(), revision)).delete();
     client.batch().v1().jobs().inNamespace(ns).withName(MigrationObjects.name(owner.name(), revision))
         .withPropagationPolicy(io.fabric8.kubernetes.api.model.DeletionPropagation.BACKGROUND).delete();

@@ -24,6 +24,7 @@ final class Tokens {
   static final Pattern SERVICE_URL = Pattern.compile(Patterns.SERVICE_URL);
   static final Pattern QUEUE = Pattern.compile(Patterns.QUEUE);
   static final Pattern HOST = Pattern.compile(Patterns.HOST);
+  static final Pattern PREVIEW_HOST = Pattern.compile(Patterns.PREVIEW_HOST);
   static final Pattern QUANTITY = Pattern.compile(Patterns.QUANTITY);
   static final Pattern BUCKET = Pattern.compile(Patterns.BUCKET);
 }

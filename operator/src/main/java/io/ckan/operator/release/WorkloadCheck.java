@@ -28,6 +28,10 @@ final class WorkloadCheck {
     Checks.text(errors, "spec.ingress.tlsSecretName", ingress.tlsSecretName, Tokens.OBJECT_NAME, "is not a Secret name");
     Checks.text(errors, "spec.ingress.className", ingress.className, Tokens.OBJECT_NAME,
         "is not an IngressClass name");
+    Checks.text(errors, "spec.ingress.previewHost", ingress.previewHost, Tokens.PREVIEW_HOST,
+        "is not a DNS host name with exactly one {revision} placeholder, such as r{revision}.preview.example.org");
+    Checks.text(errors, "spec.ingress.previewTlsSecretName", ingress.previewTlsSecretName, Tokens.OBJECT_NAME,
+        "is not a Secret name");
   }
 
   static void storage(StorageSpec storage, List<FieldError> errors) {

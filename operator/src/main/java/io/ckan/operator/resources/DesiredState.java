@@ -106,6 +106,15 @@ public final class DesiredState {
     return objects;
   }
 
+  /**
+   * Revision {@code revision}'s preview Ingress ({@link PreviewIngress}), when {@code spec.ingress.previewHost} is
+   * set: created for every retained revision once its Service exists, pruned with it.
+   */
+  public static java.util.Optional<io.fabric8.kubernetes.api.model.networking.v1.Ingress> preview(Owner owner,
+      CkanInstanceSpec spec, int revision) {
+    return PreviewIngress.of(owner, spec.ingress, revision);
+  }
+
   /** The image build of the release (its Dockerfile ConfigMap, then its Job), or nothing when it is not built. */
   public static List<HasMetadata> build(Owner owner, Release release) {
     ImageBuild build = release.build();

@@ -62,7 +62,7 @@ class HelmChartTest {
       "batch", List.of("cronjobs"), List.of("list", "watch", "create", "patch", "delete"),
       "", List.of("secrets"), List.of("get", "create"),
       "", List.of("persistentvolumeclaims"), List.of("get", "list", "watch", "create"),
-      "networking.k8s.io", List.of("ingresses"), List.of("get", "list", "watch", "create", "update"),
+      "networking.k8s.io", List.of("ingresses"), List.of("get", "list", "watch", "create", "update", "delete"),
       "", List.of("pods"), List.of("list"),
       "", List.of("events"), List.of("create"));
 

@@ -95,7 +95,7 @@ class RenderCommandTest {
         .startsWith("registry.example.org/ckan/portal@sha256:<digest pushed by job/ckan-build-"));
   }
 
-  /** Workers, Ingress and the uploads PVC are part of what render prints (they used to be left out). */
+  /** Workers, Ingress, the revision's preview and the uploads PVC are part of what render prints. */
   @Test
   void productionShowsWorkersIngressAndTheKeptUploadsClaim() throws Exception {
     assertEquals(0, render("render", "-f", "../examples/production.yaml"), err.toString(StandardCharsets.UTF_8));
@@ -105,12 +105,14 @@ class RenderCommandTest {
     String build = names.get(0).substring("ConfigMap/".length());
     assertEquals(List.of("ConfigMap/" + build, "Job/" + build, "ConfigMap/portal-r1", "Service/portal-r1",
         "Job/portal-r1-migrate", "ConfigMap/portal-r1-lock", "Deployment/portal-r1", "Deployment/portal-r1-worker",
-        "Service/portal", "PersistentVolumeClaim/portal-storage", "Ingress/portal", "CronJob/portal-cron-harvest",
-        "CronJob/portal-cron-orphans"), names);
+        "Ingress/portal-r1", "Service/portal", "PersistentVolumeClaim/portal-storage", "Ingress/portal",
+        "CronJob/portal-cron-harvest", "CronJob/portal-cron-orphans"), names);
     assertTrue(text.contains("# CronJobs portal-cron-harvest, portal-cron-orphans run the revision the pointer "
         + "selects (here 1)"), text);
     assertTrue(text.contains("# worker Deployment portal-r1-worker is created with 0 replicas and scaled to 2"), text);
-    var pvc = (io.fabric8.kubernetes.api.model.PersistentVolumeClaim) objects.get(9);
+    var preview = (io.fabric8.kubernetes.api.model.networking.v1.Ingress) objects.get(8);
+    assertEquals("r1.preview.data.example.org", preview.getSpec().getRules().get(0).getHost(), "revision 1's preview");
+    var pvc = (io.fabric8.kubernetes.api.model.PersistentVolumeClaim) objects.get(10);
     assertTrue(pvc.getMetadata().getOwnerReferences() == null || pvc.getMetadata().getOwnerReferences().isEmpty());
     assertEquals("{\"harvest\":\"<commit resolved by job/" + build + ">\"}",
         objects.get(6).getMetadata().getAnnotations().get("ckan.io/resolved-commits"));

@@ -66,6 +66,17 @@ class ArgoCdHealthIntegrationTest extends IntegrationTest {
   }
 
   @Test
+  void aRevisionAwaitingPromotionIsSuspendedNotDegraded() throws Exception {
+    h = new OperatorHarness(Scenario.create().timeScale(0.05));
+    h.apply(OperatorHarness.instance("portal", PromotionIntegrationTest.manualWithPreviews("2.11.4")));
+    h.awaitReady("portal", 1, T);
+    assertEquals("Healthy", health().status(), health().message());
+    h.edit("portal", s -> s.version = "2.11.5");
+    awaitHealth("Suspended");
+    assertTrue(health().message().startsWith("AwaitingPromotion: revision 2 is verified"), health().message());
+  }
+
+  @Test
   void argocdConfigMapCarriesTheSameScript() throws Exception {
     var cm = new ObjectMapper(new YAMLFactory()).readTree(Path.of("../examples/argocd/argocd-cm.yaml").toFile());
     assertEquals(Files.readString(ArgoCdHealth.SCRIPT),

@@ -187,6 +187,38 @@ class KubectlPluginIntegrationTest extends IntegrationTest {
   }
 
   @Test
+  void promoteAnnotatesTheRevisionAwaitingPromotionAndRefusesAnyOtherBeforeWriting() throws Exception {
+    h = new OperatorHarness(RevisionRolloutIntegrationTest.fast());
+    writeKubeconfig();
+    h.apply(OperatorHarness.instance("portal", PromotionIntegrationTest.manualWithPreviews("2.11.4")));
+    h.awaitReady("portal", 1, T);
+    long start = System.nanoTime();
+    Run nothingWaits = ckan("promote", "portal", "-n", OperatorHarness.NS);
+    assertEquals(ExitCodes.REFUSED, nothingWaits.code());
+    assertTrue(nothingWaits.err().contains("no revision of portal awaits promotion"), nothingWaits.err());
+
+    h.edit("portal", s -> s.version = "2.11.5");
+    h.watchUntil(T, () -> { }, x -> "AwaitingPromotion".equals(x.condition("portal", "Ready").getReason()));
+    Run status = ckan("status", "portal", "-n", OperatorHarness.NS);
+    assertTrue(status.out().contains("Next:     you (AwaitingPromotion): revision 2 is verified"), status.out());
+    Run wrong = ckan("promote", "portal", "3", "-n", OperatorHarness.NS);
+    assertEquals(ExitCodes.REFUSED, wrong.code());
+    assertTrue(wrong.err().contains("revision 3 of portal does not await promotion (revision 2 does)"), wrong.err());
+    assertEquals(ExitCodes.USAGE, ckan("promote", "portal", "two", "-n", OperatorHarness.NS).code());
+    assertEquals(ExitCodes.NOT_FOUND, ckan("promote", "nobody", "-n", OperatorHarness.NS).code());
+    assertEquals(List.of(), writes(start), "refusals and usage errors write nothing");
+
+    Run promote = ckan("promote", "portal", "-n", OperatorHarness.NS);
+    assertEquals(ExitCodes.OK, promote.code(), promote.err());
+    assertTrue(promote.out().contains("annotated: ckan.io/promote=2"), promote.out());
+    assertEquals(List.of("PATCH /apis/ckan.io/v1alpha1/namespaces/" + OperatorHarness.NS + "/ckaninstances/portal"),
+        writes(start), "one merge patch of the instance's annotations");
+    assertEquals("2", annotation(Labels.PROMOTE));
+    h.awaitReady("portal", 2, T);
+    assertEquals("2", h.cr("portal").get().getStatus().lastHandledPromotion);
+  }
+
+  @Test
   void watchShowsTheStatusAgainWhenItChangesAndUsageErrorsWriteNothing() throws Exception {
     h = new OperatorHarness(RevisionRolloutIntegrationTest.fast());
     writeKubeconfig();

@@ -19,7 +19,8 @@ class PhaseClassifierTest {
     Spec spec = f.contains("invalid") ? Spec.INVALID : f.contains("blocked") ? Spec.BLOCKED : Spec.READY;
     return new Situation(f.contains("paused"), f.contains("bakeFailed"), spec, f.contains("currentJudged"),
         f.contains("rollback"), f.contains("target"), f.contains("targetJudged"), f.contains("retry"),
-        f.contains("deployed"), f.contains("image"), f.contains("migrated"), f.contains("current"));
+        f.contains("deployed"), f.contains("image"), f.contains("migrated"), f.contains("current"),
+        f.contains("verified"), f.contains("gated"), f.contains("promote"));
   }
 
   static final String[] STEADY = {"target", "deployed", "image", "migrated", "current"};
@@ -39,7 +40,17 @@ class PhaseClassifierTest {
         Arguments.of(facts("target", "image"), Phase.MIGRATING),
         Arguments.of(facts("target", "image", "migrated"), Phase.ROLLING_OUT),
         Arguments.of(facts("target", "deployed", "image"), Phase.ROLLING_OUT),
-        Arguments.of(facts(STEADY), Phase.STEADY));
+        Arguments.of(facts(STEADY), Phase.STEADY),
+        // manual promotion: a verified revision waits while another serves, until a request names it
+        Arguments.of(facts("target", "deployed", "image", "migrated", "verified", "gated"), Phase.AWAITING_PROMOTION),
+        Arguments.of(facts("target", "deployed", "image", "migrated", "verified", "gated", "promote"), Phase.PROMOTE),
+        Arguments.of(facts("target", "deployed", "image", "migrated", "verified"), Phase.ROLLING_OUT),
+        Arguments.of(facts("target", "deployed", "image", "migrated", "gated", "promote"), Phase.ROLLING_OUT),
+        Arguments.of(facts("target", "deployed", "image", "migrated", "verified", "gated", "promote", "current"),
+            Phase.STEADY),
+        Arguments.of(facts("rollback", "target", "deployed", "verified", "gated", "promote"), Phase.ROLLBACK),
+        Arguments.of(facts("target", "targetJudged", "deployed", "verified", "gated", "promote"), Phase.JUDGED),
+        Arguments.of(facts("bakeFailed", "target", "deployed", "verified", "gated", "promote"), Phase.BAKE_FAILED));
   }
 
   @ParameterizedTest(name = "{1}: {0}")

@@ -26,6 +26,8 @@ final class Scenario {
   /** Revisions whose status_show was not fetched in this pass. */
   final java.util.Set<Integer> unprobed = new java.util.HashSet<>();
   String rollbackTo;
+  /** The ckan.io/promote annotation. */
+  String promote;
   Integer workers;
   final Map<String, ObservedBuild> builds = new HashMap<>();
 
@@ -73,7 +75,7 @@ final class Scenario {
     probed.putAll(health);
     probed.keySet().removeAll(unprobed);
     return Planner.plan(new PlanInput("ns", "portal", outcome, replicas, rollout, paused, List.copyOf(revisions),
-        pointer, probed, rollbackTo, null, builds, Map.of(), Map.of(), workers, NOW));
+        pointer, probed, rollbackTo, null, builds, Map.of(), Map.of(), workers, NOW).withPromoteRequest(promote));
   }
 
   static HistoryEntry deployed(Integer from, int to) {

@@ -28,6 +28,7 @@ public final class KubectlCkan {
       "  rollback NAME [--to N|previous]   annotate ckan.io/rollback-to (default: previous)",
       "  retry NAME                        annotate ckan.io/retry with a new token",
       "  restore NAME BACKUP               start a Job restoring the databases from a backup",
+      "  promote NAME [N]                  annotate ckan.io/promote (the revision awaiting promotion)",
       "  pause NAME | resume NAME          set / remove the ckan.io/paused annotation",
       "  diff NAME N M [-o yaml|json]      what differs between revisions N and M",
       "  render -f cr.yaml [--revision N]  the objects the operator would create (offline)",
@@ -151,6 +152,7 @@ public final class KubectlCkan {
       case "rollback" -> RollbackCommand.FLAGS;
       case "retry" -> RetryCommand.FLAGS;
       case "restore" -> RestoreCommand.FLAGS;
+      case "promote" -> PromoteCommand.FLAGS;
       case "pause", "resume" -> PauseCommand.FLAGS;
       case "diff" -> DiffCommand.FLAGS;
       default -> null;
@@ -164,6 +166,7 @@ public final class KubectlCkan {
       case "rollback" -> RollbackCommand.run(inv);
       case "retry" -> RetryCommand.run(inv);
       case "restore" -> RestoreCommand.run(inv);
+      case "promote" -> PromoteCommand.run(inv);
       case "pause" -> PauseCommand.run(inv, true);
       case "resume" -> PauseCommand.run(inv, false);
       case "diff" -> DiffCommand.run(inv);

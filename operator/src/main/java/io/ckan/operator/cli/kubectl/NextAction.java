@@ -1,8 +1,8 @@
 package io.ckan.operator.cli.kubectl;
 
 /**
- * Who acts next and on what, from the conditions (pure): a person when the instance is Stalled or paused, the
- * operator while it is Reconciling, nobody once it is Ready.
+ * Who acts next and on what, from the conditions (pure): a person when the instance is Stalled, paused or awaits a
+ * promotion, the operator while it is Reconciling, nobody once it is Ready.
  */
 final class NextAction {
   private NextAction() {}
@@ -30,6 +30,9 @@ final class NextAction {
     StatusSnapshot.ConditionView ready = s.condition("Ready");
     if (ready != null && "True".equals(ready.status())) {
       return "nothing: " + ready.message();
+    }
+    if (ready != null && io.ckan.operator.contract.Reasons.AWAITING_PROMOTION.equals(ready.reason())) {
+      return "you (" + ready.reason() + "): " + ready.message();
     }
     return ready == null ? "operator: no Ready condition yet" : "operator (" + ready.reason() + "): "
         + ready.message();
