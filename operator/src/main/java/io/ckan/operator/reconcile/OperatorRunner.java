@@ -100,12 +100,15 @@ public final class OperatorRunner implements AutoCloseable, ProbeServer.Source {
   private final Leadership leadership;
   private final PrometheusMeterRegistry registry;
   private final DomainMetrics domain;
+  private final InformerFailures informerFailures;
   /** Since when (System.nanoTime) the event sources have been unhealthy without a break; -1 while healthy. */
   private final AtomicLong unhealthySince = new AtomicLong(-1);
 
   private OperatorRunner(Operator operator, CkanInstanceReconciler reconciler, KubernetesClient client,
-      ReconcileClock reconcileClock, Leadership leadership, PrometheusMeterRegistry registry, DomainMetrics domain) {
+      ReconcileClock reconcileClock, Leadership leadership, PrometheusMeterRegistry registry, DomainMetrics domain,
+      InformerFailures informerFailures) {
     this.operator = operator;
+    this.informerFailures = informerFailures;
     this.reconciler = reconciler;
     this.client = client;
     this.reconcileClock = reconcileClock;
@@ -143,8 +146,10 @@ public final class OperatorRunner implements AutoCloseable, ProbeServer.Source {
       Gauge.builder("ckan.operator.leader", () -> leadership == null || leadership.leads() ? 1 : 0)
           .description("1 when this replica leads (reconciles), 0 for a standby").register(registry);
     }
+    InformerFailures informerFailures = InformerFailures.exitingTheProcess();
     Operator operator = new Operator(o -> {
       o.withKubernetesClient(client)
+          .withInformerStoppedHandler(informerFailures)
           .withMetrics(new MetricsChain(hooks))
           .withUseSSAToPatchPrimaryResource(false)
           .withSSABasedCreateUpdateMatchForDependentResources(false)
@@ -180,7 +185,8 @@ public final class OperatorRunner implements AutoCloseable, ProbeServer.Source {
         options.releaseLines() == null ? ReleaseLinesSource.shippedOnly() : options.releaseLines());
     operator.register(reconciler, config);
     operator.start();
-    return new OperatorRunner(operator, reconciler, client, reconcileClock, leadership, registry, domain);
+    return new OperatorRunner(operator, reconciler, client, reconcileClock, leadership, registry, domain,
+        informerFailures);
   }
 
   /** Whether this replica reconciles: it leads, or runs without leader election. */
@@ -225,6 +231,7 @@ public final class OperatorRunner implements AutoCloseable, ProbeServer.Source {
    */
   @Override
   public void close() {
+    informerFailures.stopping();
     if (leadership != null) {
       leadership.stopping();
     }

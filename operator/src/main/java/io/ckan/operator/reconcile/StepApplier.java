@@ -150,21 +150,11 @@ public final class StepApplier {
       patchAnchor(owner, c.revision(), c.on(), Map.of("metadata", Map.of("annotations", annotations)));
       note(owner, "revision " + c.revision() + " verdict cleared by retry request '" + c.retryToken() + "'");
     } else if (step instanceof Step.RecordRollbackHandled r) {
-      Map<String, Object> annotations = new LinkedHashMap<>();
-      annotations.put(Labels.ROLLBACK_HANDLED, r.request());
-      annotations.put(Labels.ROLLBACK_REJECTED, r.rejection()); // null removes an older request's note
-      Service written = patch(Service.class, owner.namespace(), Names.pointer(owner.name()), MERGE,
-          json(Map.of("metadata", Map.of("annotations", annotations))));
-      pointerVersion = written.getMetadata().getResourceVersion(); // a later pointer write of this plan builds on it
+      recordHandled(owner, Labels.ROLLBACK_HANDLED, r.request(), Labels.ROLLBACK_REJECTED, r.rejection());
       note(owner, "rollback request '" + r.request() + "' handled (" + (r.rejection() != null ? "refused"
           : "already on that revision or failed") + ")");
     } else if (step instanceof Step.RecordPromotionHandled r) {
-      Map<String, Object> annotations = new LinkedHashMap<>();
-      annotations.put(Labels.PROMOTE_HANDLED, r.request());
-      annotations.put(Labels.PROMOTE_REJECTED, r.rejection()); // null removes an older request's note
-      Service written = patch(Service.class, owner.namespace(), Names.pointer(owner.name()), MERGE,
-          json(Map.of("metadata", Map.of("annotations", annotations))));
-      pointerVersion = written.getMetadata().getResourceVersion(); // a later pointer write of this plan builds on it
+      recordHandled(owner, Labels.PROMOTE_HANDLED, r.request(), Labels.PROMOTE_REJECTED, r.rejection());
       note(owner, "promote request '" + r.request() + "' handled (" + (r.rejection() != null ? "refused"
           : "nothing to do") + ")");
     } else if (step instanceof Step.RepairPointer r) {
@@ -225,6 +215,19 @@ public final class StepApplier {
   private static DesiredState.BuiltImage built(Step.BuiltImage built) {
     return built == null ? null : new DesiredState.BuiltImage(built.image(), built.commits(),
         built.lock() == null ? null : LockedSet.decode(built.lock()).orElse(null));
+  }
+
+  /**
+   * Records on the pointer Service that a person's request (rollback, promote) was acted on, with why it was refused
+   * ({@code rejection}; null removes an older request's note), so it is never acted on twice.
+   */
+  private void recordHandled(Owner owner, String handledKey, String request, String rejectedKey, String rejection) {
+    Map<String, Object> annotations = new LinkedHashMap<>();
+    annotations.put(handledKey, request);
+    annotations.put(rejectedKey, rejection);
+    Service written = patch(Service.class, owner.namespace(), Names.pointer(owner.name()), MERGE,
+        json(Map.of("metadata", Map.of("annotations", annotations))));
+    pointerVersion = written.getMetadata().getResourceVersion(); // a later pointer write of this plan builds on it
   }
 
   /**

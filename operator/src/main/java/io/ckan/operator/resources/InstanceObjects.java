@@ -34,24 +34,30 @@ public final class InstanceObjects {
 
   /** Ingress {@code <instance>} (networking.k8s.io/v1): the host, all paths, to the pointer Service's port 80. */
   public static Ingress ingress(Owner owner, IngressSpec spec) {
-    IngressBuilder ingress = new IngressBuilder()
-        .withMetadata(owner.meta(Names.pointer(owner.name()), Labels.instance(owner.name(), INGRESS), Map.of()));
+    return ingress(owner.meta(Names.pointer(owner.name()), Labels.instance(owner.name(), INGRESS), Map.of()),
+        spec.className, spec.host, spec.tlsSecretName, Names.pointer(owner.name()));
+  }
+
+  /** An Ingress sending every path of {@code host} to port 80 of Service {@code service}; TLS when a Secret is named. */
+  static Ingress ingress(io.fabric8.kubernetes.api.model.ObjectMeta meta, String className, String host,
+      String tlsSecretName, String service) {
+    IngressBuilder ingress = new IngressBuilder().withMetadata(meta);
     var body = ingress.withNewSpec();
-    if (spec.className != null) {
-      body.withIngressClassName(spec.className);
+    if (className != null) {
+      body.withIngressClassName(className);
     }
-    if (spec.tlsSecretName != null) {
-      body.addNewTl().withHosts(spec.host).withSecretName(spec.tlsSecretName).endTl();
+    if (tlsSecretName != null) {
+      body.addNewTl().withHosts(host).withSecretName(tlsSecretName).endTl();
     }
     body.addNewRule()
-          .withHost(spec.host)
+          .withHost(host)
           .withNewHttp()
             .addNewPath()
               .withPath("/")
               .withPathType("Prefix")
               .withNewBackend()
                 .withNewService()
-                  .withName(Names.pointer(owner.name()))
+                  .withName(service)
                   .withNewPort().withNumber(RevisionObjects.SERVICE_PORT).endPort()
                 .endService()
               .endBackend()

@@ -5,7 +5,6 @@ import io.ckan.operator.api.Patterns;
 import io.ckan.operator.contract.Labels;
 import io.ckan.operator.contract.Names;
 import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
-import io.fabric8.kubernetes.api.model.networking.v1.IngressBuilder;
 import java.util.Map;
 import java.util.Optional;
 
@@ -31,31 +30,7 @@ public final class PreviewIngress {
     }
     String name = Names.revision(owner.name(), revision);
     String host = host(spec.previewHost, revision);
-    IngressBuilder ingress = new IngressBuilder()
-        .withMetadata(owner.meta(name, Labels.revision(owner.name(), Labels.PREVIEW, revision), Map.of()));
-    var body = ingress.withNewSpec();
-    if (spec.className != null) {
-      body.withIngressClassName(spec.className);
-    }
-    if (spec.previewTlsSecretName != null) {
-      body.addNewTl().withHosts(host).withSecretName(spec.previewTlsSecretName).endTl();
-    }
-    body.addNewRule()
-          .withHost(host)
-          .withNewHttp()
-            .addNewPath()
-              .withPath("/")
-              .withPathType("Prefix")
-              .withNewBackend()
-                .withNewService()
-                  .withName(name)
-                  .withNewPort().withNumber(RevisionObjects.SERVICE_PORT).endPort()
-                .endService()
-              .endBackend()
-            .endPath()
-          .endHttp()
-        .endRule()
-        .endSpec();
-    return Optional.of(ingress.build());
+    return Optional.of(InstanceObjects.ingress(owner.meta(name, Labels.revision(owner.name(), Labels.PREVIEW, revision),
+        Map.of()), spec.className, host, spec.previewTlsSecretName, name));
   }
 }
