@@ -72,6 +72,11 @@ final class HostileValues {
     CEL.put("(has(self.managed) && self.managed) || (has(self.databaseUrl) && has(self.solrUrl) && has(self.redisUrl))",
         List.of(services -> ((ObjectNode) services).remove("redisUrl"),
             services -> ((ObjectNode) services).put("managed", false).remove("databaseUrl")));
+    CEL.put("has(self.pvc) || has(self.s3)", List.of(backup -> ((ObjectNode) backup).remove(List.of("pvc", "s3"))));
+    CEL.put("!self.path.matches('(?i)[?&][a-z0-9_.-]*(key|token|password|passwd|secret|auth|session)[a-z0-9_.-]*=')",
+        List.of(check -> ((ObjectNode) check).put("path", "/api/3/action/package_search?api_key=abc"),
+            check -> ((ObjectNode) check).put("path", "/dataset?rows=1&Session_Id=x")));
+    CEL.put("!has(self.jsonValue) || has(self.jsonField)", List.of(check -> ((ObjectNode) check).remove("jsonField")));
   }
 
   /** null when the offline validator rejects the spec with an error at the case's field (or under it). */
