@@ -24,8 +24,7 @@ final class BackupObserver {
       Function<String, List<Pod>> podsOfJob) {
     Map<Integer, ObservedBackup> result = new HashMap<>();
     for (Job job : jobs) {
-      Map<String, String> labels = job.getMetadata().getLabels() == null ? Map.of() : job.getMetadata().getLabels();
-      if (!BackupObjects.BACKUP.equals(labels.get(Labels.COMPONENT)) || !instance.equals(labels.get(Labels.INSTANCE))) {
+      if (!ClusterObserver.isComponentOf(job, instance, BackupObjects.BACKUP)) {
         continue;
       }
       Optional<Integer> revision = ClusterObserver.revisionOf(job);

@@ -74,6 +74,12 @@ public final class ClusterObserver {
     return object.getMetadata().getLabels() == null ? Map.of() : object.getMetadata().getLabels();
   }
 
+  /** Whether {@code object} is instance {@code instance}'s object of that component (by its labels). */
+  static boolean isComponentOf(HasMetadata object, String instance, String component) {
+    Map<String, String> labels = labelsOf(object);
+    return component.equals(labels.get(Labels.COMPONENT)) && instance.equals(labels.get(Labels.INSTANCE));
+  }
+
   static Optional<Integer> revisionOf(HasMetadata object) {
     Map<String, String> labels = object.getMetadata().getLabels();
     String value = labels == null ? null : labels.get(Labels.REVISION);

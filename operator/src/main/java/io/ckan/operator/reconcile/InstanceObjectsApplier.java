@@ -41,19 +41,30 @@ final class InstanceObjectsApplier {
         applier.create(wanted);
         journal.accept(owner.namespace() + "/" + owner.name() + ": created " + wanted.getKind() + " "
             + wanted.getMetadata().getName());
-      } else if (wanted instanceof Ingress ingress
-          && !Objects.equals(ingress.getSpec(), ((Ingress) current).getSpec())) {
-        try {
-          ((Ingress) current).setSpec(ingress.getSpec());
-          client.resource(current).update();
-          journal.accept(owner.namespace() + "/" + owner.name() + ": updated Ingress "
-              + wanted.getMetadata().getName());
-        } catch (KubernetesClientException e) {
-          if (e.getCode() != 409) {
-            throw e; // a conflict: the next reconcile reads it again
-          }
-        }
+      } else if (wanted instanceof Ingress ingress && updateSpec(client, (Ingress) current, ingress)) {
+        journal.accept(owner.namespace() + "/" + owner.name() + ": updated Ingress "
+            + wanted.getMetadata().getName());
       }
+    }
+  }
+
+  /**
+   * Writes {@code wanted}'s spec over {@code current}'s when they differ (an update built on the cached version);
+   * false when nothing was written: equal, or a conflict, which the next reconcile reads again.
+   */
+  static boolean updateSpec(KubernetesClient client, Ingress current, Ingress wanted) {
+    if (Objects.equals(wanted.getSpec(), current.getSpec())) {
+      return false;
+    }
+    try {
+      current.setSpec(wanted.getSpec());
+      client.resource(current).update();
+      return true;
+    } catch (KubernetesClientException e) {
+      if (e.getCode() != 409) {
+        throw e;
+      }
+      return false;
     }
   }
 }

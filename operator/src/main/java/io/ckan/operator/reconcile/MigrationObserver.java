@@ -26,8 +26,7 @@ final class MigrationObserver {
       Function<String, List<Pod>> podsOfJob) {
     Map<Integer, ObservedMigration> result = new HashMap<>();
     for (Job job : jobs) {
-      Map<String, String> labels = job.getMetadata().getLabels() == null ? Map.of() : job.getMetadata().getLabels();
-      if (!Labels.MIGRATE.equals(labels.get(Labels.COMPONENT)) || !instance.equals(labels.get(Labels.INSTANCE))) {
+      if (!ClusterObserver.isComponentOf(job, instance, Labels.MIGRATE)) {
         continue;
       }
       Optional<Integer> revision = ClusterObserver.revisionOf(job);

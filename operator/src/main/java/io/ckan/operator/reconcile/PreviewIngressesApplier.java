@@ -9,9 +9,7 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
 import io.fabric8.kubernetes.api.model.networking.v1.IngressBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.util.List;
-import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Consumer;
 import java.util.function.UnaryOperator;
@@ -46,16 +44,10 @@ final class PreviewIngressesApplier {
         applier.create(wanted.get());
         journal.accept(owner.namespace() + "/" + owner.name() + ": created preview Ingress "
             + wanted.get().getMetadata().getName() + " for " + wanted.get().getSpec().getRules().get(0).getHost());
-      } else if (wanted.isPresent() && !Objects.equals(wanted.get().getSpec(), ((Ingress) current).getSpec())) {
-        try {
-          ((Ingress) current).setSpec(wanted.get().getSpec());
-          client.resource(current).update();
+      } else if (wanted.isPresent()) {
+        if (InstanceObjectsApplier.updateSpec(client, (Ingress) current, wanted.get())) {
           journal.accept(owner.namespace() + "/" + owner.name() + ": updated preview Ingress "
               + current.getMetadata().getName());
-        } catch (KubernetesClientException e) {
-          if (e.getCode() != 409) {
-            throw e; // a conflict: the next reconcile reads it again
-          }
         }
       } else if (wanted.isEmpty() && current != null) {
         client.resource(current).delete();
