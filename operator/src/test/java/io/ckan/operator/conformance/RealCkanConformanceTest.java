@@ -139,6 +139,25 @@ class RealCkanConformanceTest {
 
   @Test
   @Order(2)
+  void theScheduledCommandsAndTheIndexRebuildRunAsTheOperatorRendersThem() throws Exception {
+    RenderedRevision production = render("production.yaml", i -> {});
+    assertFalse(production.cronJobs.isEmpty(), "production.yaml has schedules");
+    String before = schemaHeads();
+    List<Container> containers = new ArrayList<>();
+    production.cronJobs.forEach(cj -> containers.add(RenderedRevision.cronJobContainer(cj)));
+    containers.add(production.rebuildContainer());
+    for (Container c : containers) {
+      LocalContainer job = pod(production, c, "periodic-" + containers.indexOf(c), 0, Map.of());
+      running.add(job);
+      assertEquals(OptionalInt.of(0), job.start().waitFor(START), String.join(" ", c.getArgs() == null ? List.of()
+          : c.getArgs()) + "\n" + job.log());
+      assertTrue(job.log().contains("[ckan-operator]"), "the operator's start command ran: " + job.log());
+    }
+    assertEquals(before, schemaHeads(), "a scheduled command never migrates");
+  }
+
+  @Test
+  @Order(2)
   void aWebPodStartedByTheOperatorLoadsEveryPluginOfTheSpecAndNeverChangesTheSchema() throws Exception {
     RenderedRevision production = render("production.yaml", i -> {});
     String before = schemaHeads();

@@ -40,6 +40,10 @@ final class RenderedRevision {
   final Deployment web;
   final Deployment worker;
   final io.fabric8.kubernetes.api.model.batch.v1.Job migration;
+  /** spec.schedules' CronJobs, as the operator makes them while this revision is live. */
+  final List<io.fabric8.kubernetes.api.model.batch.v1.CronJob> cronJobs;
+  /** The one-off search-index rebuild Job of this revision. */
+  final io.fabric8.kubernetes.api.model.batch.v1.Job searchIndexRebuild;
   final Map<String, Map<String, String>> secrets = new LinkedHashMap<>();
 
   private RenderedRevision(CkanInstance instance, LoopbackServices services, Map<String, Map<String, String>> keys) {
@@ -57,9 +61,13 @@ final class RenderedRevision {
     this.web = RevisionObjects.deployment(owner, REVISION, release, 2, 600);
     this.worker = RevisionObjects.worker(owner, REVISION, release, 1);
     this.migration = RevisionObjects.migration(owner, REVISION, release);
-    for (Container c : List.of(webContainer(), migrationContainer())) {
+    this.cronJobs = io.ckan.operator.resources.DesiredState.schedules(owner, instance.getSpec().schedules, REVISION,
+        web);
+    this.searchIndexRebuild = io.ckan.operator.resources.DesiredState.searchIndexRebuild(owner, REVISION, web);
+    for (Container c : List.of(webContainer(), migrationContainer(), rebuildContainer())) {
       resolveSecrets(c, services, keys);
     }
+    cronJobs.forEach(cj -> resolveSecrets(cronJobContainer(cj), services, keys));
     if (worker != null) {
       resolveSecrets(workerContainer(), services, keys);
     }
@@ -82,6 +90,14 @@ final class RenderedRevision {
 
   Container workerContainer() {
     return worker.getSpec().getTemplate().getSpec().getContainers().get(0);
+  }
+
+  static Container cronJobContainer(io.fabric8.kubernetes.api.model.batch.v1.CronJob cronJob) {
+    return cronJob.getSpec().getJobTemplate().getSpec().getTemplate().getSpec().getContainers().get(0);
+  }
+
+  Container rebuildContainer() {
+    return searchIndexRebuild.getSpec().getTemplate().getSpec().getContainers().get(0);
   }
 
   Container migrationContainer() {
